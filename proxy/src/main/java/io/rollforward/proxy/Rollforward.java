@@ -12,6 +12,7 @@ import io.rollforward.proxy.front.ExchangeFactory;
 import io.rollforward.proxy.front.FrontEvents;
 import io.rollforward.proxy.front.FrontInitializer;
 import io.rollforward.proxy.front.InflightExchanges;
+import io.rollforward.proxy.health.HealthMonitor;
 import io.rollforward.proxy.replica.ReplicaSet;
 import io.rollforward.proxy.transport.Transport;
 import java.net.InetSocketAddress;
@@ -30,6 +31,7 @@ public final class Rollforward implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final ReplicaSet replicas;
+    private final HealthMonitor health;
     private final ExchangeFactory exchanges;
     private final FrontInitializer front;
     private final Channel frontChannel;
@@ -42,7 +44,9 @@ public final class Rollforward implements AutoCloseable {
         boolean started = false;
         try {
             this.replicas = new ReplicaSet(config.replicas(), transport, config.limits());
-            this.exchanges = new ExchangeFactory(replicas, ExchangeSettings.from(config), events,
+            this.health = new HealthMonitor(config, replicas);
+            this.exchanges = new ExchangeFactory(replicas, ExchangeSettings.from(config),
+                    ExchangeEvents.all(events, health.exchangeEvents()),
                     new DivergenceLog(config.divergenceLogInterval().toNanos()), new InflightExchanges());
             this.front = new FrontInitializer(config.limits(), exchanges, frontEvents);
             this.frontChannel = new ServerBootstrap()
@@ -55,6 +59,7 @@ public final class Rollforward implements AutoCloseable {
                     .bind(config.listen().host(), config.listen().port())
                     .sync()
                     .channel();
+            health.start();
             started = true;
         } finally {
             if (!started) {
@@ -84,6 +89,10 @@ public final class Rollforward implements AutoCloseable {
         return replicas;
     }
 
+    public HealthMonitor health() {
+        return health;
+    }
+
     public InflightExchanges inflight() {
         return exchanges.inflight();
     }
@@ -96,6 +105,7 @@ public final class Rollforward implements AutoCloseable {
     @Override
     public void close() {
         frontChannel.close().syncUninterruptibly();
+        health.close();
         replicas.close();
         long quiet = 0;
         long timeout = Math.max(100, config.perRequestTimeout().toMillis());
