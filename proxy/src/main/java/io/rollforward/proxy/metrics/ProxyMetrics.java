@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -158,7 +159,7 @@ public final class ProxyMetrics implements AutoCloseable {
 
     /** {@code rollforward_replica_latency_seconds{replica}}: time from dispatch to the replica's full reply. */
     public void replicaLatency(String replica, long nanos) {
-        replica(replica).latency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        replica(replica).latency.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /**
