@@ -26,6 +26,7 @@ import java.util.function.LongSupplier;
  *                                                                                          (keepalived priority-0 advert)
  * STANDBY         peer dead on every link, peer was heard since start            ACTIVE   heartbeat deadtime takeover
  * STANDBY         peer never heard and initdead has passed since start           ACTIVE   heartbeat initdead (cold start)
+ * STANDBY         peer alive, its role not yet known                             (stay)   wait for its first heartbeat
  * STANDBY         peer alive and not ACTIVE, this node is the winner             ACTIVE   both standby: the preferred node
  *                                                                                          takes the VIP (haresources owner)
  * STANDBY         peer alive and not ACTIVE, both standby for deadtime           ACTIVE   the winner did not take over (e.g.

@@ -1,8 +1,6 @@
 package io.rollforward.heartbeat.serial;
 
 import com.fazecast.jSerialComm.SerialPort;
-import com.fazecast.jSerialComm.SerialPortDataListener;
-import com.fazecast.jSerialComm.SerialPortEvent;
 import io.rollforward.config.SerialLink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,8 +48,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SerialHeartbeatLink implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SerialHeartbeatLink.class);
 
-    /** A base64 line longer than this is noise: ~6 KiB of frame, far above any heartbeat. */
-    private static final int MAX_LINE_LENGTH = 8192;
     /** Writes queued while the port is slow; more are dropped (a heartbeat late is a heartbeat lost). */
     private static final int MAX_PENDING_WRITES = 64;
     /** Short enough that the reader notices {@link #close()} quickly. */
@@ -77,7 +73,8 @@ public final class SerialHeartbeatLink implements AutoCloseable {
     private final AtomicLong framesReceived = new AtomicLong();
     private final AtomicLong framesSent = new AtomicLong();
     private final AtomicLong sendsDropped = new AtomicLong();
-    private volatile Session session;
+    private final PortSession.Events events = new SessionEvents();
+    private volatile PortSession session;
     private volatile boolean closed;
     /** io thread only. */
     private long backoffNanos;
@@ -121,8 +118,8 @@ public final class SerialHeartbeatLink implements AutoCloseable {
 
     /** True while the port is open and has not been seen to disconnect. */
     public boolean isOpen() {
-        Session s = session;
-        return s != null && !s.lost.get();
+        PortSession s = session;
+        return s != null && !s.isLost();
     }
 
     /**
@@ -163,11 +160,10 @@ public final class SerialHeartbeatLink implements AutoCloseable {
     public void close() {
         closed = true;
         submit(() -> {
-            Session s = session;
+            PortSession s = session;
             session = null;
             if (s != null) {
-                s.lost.set(true);
-                s.port.closePort();
+                s.close();
                 log.info("serial link {} closed", link.device());
             }
         });
@@ -225,12 +221,11 @@ public final class SerialHeartbeatLink implements AutoCloseable {
             return;
         }
         // getLastErrorCode() may now be 25 (ENOTTY) on a PTY: the port works, ignore it.
-        Session s = new Session(port);
+        PortSession s = new PortSession(port, link.device(), clock, events);
         session = s;
-        port.addDataListener(new DisconnectListener(s));
         backoffNanos = minBackoffNanos;
         logState(true, "open at " + link.baud() + " baud");
-        s.reader.start();
+        s.start();
     }
 
     /** io thread. */
@@ -254,20 +249,13 @@ public final class SerialHeartbeatLink implements AutoCloseable {
         }
     }
 
-    /** Any thread: the first sign that the port is gone closes it; later signs are ignored. */
-    private void lost(Session s, String why) {
-        if (s.lost.compareAndSet(false, true)) {
-            submit(() -> closeLost(s, why));
-        }
-    }
-
-    /** io thread. */
-    private void closeLost(Session s, String why) {
+    /** io thread: the port's first sign of loss (later ones never get here). */
+    private void closeLost(PortSession s, String why) {
         if (session != s) {
             return; // already closed by close()
         }
         session = null;
-        s.port.closePort(); // stops jSerialComm's PORT_DISCONNECTED busy loop
+        s.port().closePort(); // stops jSerialComm's PORT_DISCONNECTED busy loop
         disconnects.incrementAndGet();
         logState(false, "lost (" + why + "), reopening");
         scheduleReopen();
@@ -275,15 +263,15 @@ public final class SerialHeartbeatLink implements AutoCloseable {
 
     /** io thread. */
     private void write(byte[] line) {
-        Session s = session;
-        if (s == null || s.lost.get()) {
+        PortSession s = session;
+        if (s == null || s.isLost()) {
             sendsDropped.incrementAndGet();
             return;
         }
-        int n = s.port.writeBytes(line, line.length);
+        int n = s.port().writeBytes(line, line.length);
         if (n < 0) {
             sendsDropped.incrementAndGet();
-            lost(s, "write failed, error " + s.port.getLastErrorCode());
+            s.lost("write failed, error " + s.port().getLastErrorCode());
         } else if (n < line.length) {
             // Timed out mid-line: the peer's framer drops the cut line as malformed.
             sendsDropped.incrementAndGet();
@@ -307,65 +295,27 @@ public final class SerialHeartbeatLink implements AutoCloseable {
         }
     }
 
-    /** One opened port and its reader. */
-    private final class Session {
-        final SerialPort port;
-        final AtomicBoolean lost = new AtomicBoolean();
-        final Thread reader;
-        private Instant readAt;
-
-        Session(SerialPort port) {
-            this.port = port;
-            this.reader = new Thread(this::readLoop, "serial-read-" + link.device());
-            this.reader.setDaemon(true);
-        }
-
-        private void readLoop() {
-            LineFramer framer = new LineFramer(MAX_LINE_LENGTH, this::deliver);
-            byte[] buf = new byte[1024];
-            while (!lost.get() && !closed) {
-                int n = port.readBytes(buf, buf.length);
-                if (n < 0) {
-                    lost(this, "read returned -1");
-                    return;
-                }
-                if (n > 0) {
-                    readAt = clock.instant();
-                    framer.feed(buf, n);
-                }
-            }
-            if (framer.malformed() > 0) {
-                log.info("serial link {}: dropped {} malformed lines", link.device(), framer.malformed());
-            }
-        }
-
-        private void deliver(byte[] frame) {
+    /** Calls from the session's reader and jSerialComm's event thread. */
+    private final class SessionEvents implements PortSession.Events {
+        @Override
+        public void onFrame(byte[] frame, Instant receivedAt) {
             framesReceived.incrementAndGet();
             try {
-                listener.onFrame(frame, readAt);
+                listener.onFrame(frame, receivedAt);
             } catch (RuntimeException e) {
                 log.warn("serial link {}: frame listener failed", link.device(), e);
             }
         }
-    }
 
-    /** Watches only for PORT_DISCONNECTED; data is read by the reader thread. */
-    private final class DisconnectListener implements SerialPortDataListener {
-        private final Session session;
-
-        DisconnectListener(Session session) {
-            this.session = session;
+        @Override
+        public void onLost(PortSession s, String why) {
+            // Close from the io thread: jSerialComm forbids closing inside its event callback.
+            submit(() -> closeLost(s, why));
         }
 
         @Override
-        public int getListeningEvents() {
-            return SerialPort.LISTENING_EVENT_PORT_DISCONNECTED;
-        }
-
-        @Override
-        public void serialEvent(SerialPortEvent event) {
+        public void onDisconnectEvent() {
             disconnectEvents.incrementAndGet();
-            lost(session, "port disconnected");
         }
     }
 }
