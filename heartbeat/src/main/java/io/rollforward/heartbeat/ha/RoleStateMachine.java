@@ -16,7 +16,8 @@ import java.util.function.LongSupplier;
  * loop) and call {@link #tick()} every keepalive so that time-based rules fire.
  *
  * <p>Transitions (first matching row wins; "ping ok" is true when no ping nodes are configured,
- * else the caller's last {@link #pingNodesReachable} input; "winner" is defined below):
+ * else the caller's last {@link #pingNodesReachable} input, false until the first one; "winner"
+ * is defined below):
  * <pre>
  * from            condition (peer role = the one in its latest heartbeat)        to       why / origin
  * INIT            start()                                                        STANDBY  heartbeat joins as standby
