@@ -13,6 +13,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.rollforward.proxy.exchange.DivergenceKind;
+import io.rollforward.proxy.exchange.ExchangeEvents;
 import io.rollforward.proxy.exchange.FailureCause;
 import io.rollforward.proxy.exchange.Outcome;
 import java.util.HashSet;
@@ -38,7 +39,7 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Thread-safe. The caller owns the registry; {@link #close()} only stops the GC listener.
  */
-public final class ProxyMetrics implements AutoCloseable {
+public final class ProxyMetrics implements ExchangeEvents, AutoCloseable {
     /** The {@code served_by} tag of a request no replica answered. */
     public static final String NONE = "none";
     /** {@code reason} tags of {@code rollforward_heartbeat_rejected_total} registered up front. */
