@@ -37,6 +37,7 @@ public final class HeartbeatAgent implements AutoCloseable {
     private final UdpHeartbeatTransport transport;
     private final Optional<LocalHealthCheck> check;
     private final ScheduledExecutorService checkThread;
+    private final Duration checkInterval;
     /** Null until the first check has run: we do not claim UP before we know. */
     private volatile NodeState state;
     /** Written on the event loop only, so no heartbeat can follow the final DOWN. */
@@ -52,7 +53,19 @@ public final class HeartbeatAgent implements AutoCloseable {
      * @param group  event loops to send on
      */
     public HeartbeatAgent(AgentConfig config, AuthKey key, EventLoopGroup group) {
+        this(config, key, group, config.timing().keepalive());
+    }
+
+    /**
+     * As {@link #HeartbeatAgent(AgentConfig, AuthKey, EventLoopGroup)}, checking every
+     * {@code checkInterval} instead of every keepalive (ldirectord's {@code checkinterval}).
+     */
+    public HeartbeatAgent(AgentConfig config, AuthKey key, EventLoopGroup group, Duration checkInterval) {
         this.config = Objects.requireNonNull(config, "config");
+        if (checkInterval.isNegative() || checkInterval.isZero()) {
+            throw new IllegalArgumentException("checkInterval: " + checkInterval + " (expected: > 0)");
+        }
+        this.checkInterval = checkInterval;
         this.source = new HeartbeatSource(config.node());
         // The agent receives nothing; the codec's max age only matters for decoding.
         HeartbeatCodec codec = new HeartbeatCodec(key, config.timing().deadtime(), HeartbeatEvents.NONE);
@@ -75,7 +88,7 @@ public final class HeartbeatAgent implements AutoCloseable {
                 config.timing().keepalive().toMillis(), check.map(c -> ", checking " + c).orElse(""));
         if (checkThread != null) {
             // Fixed delay: a slow check (up to its timeout) never piles up behind itself.
-            checkThread.scheduleWithFixedDelay(this::runCheck, 0, keepalive, TimeUnit.NANOSECONDS);
+            checkThread.scheduleWithFixedDelay(this::runCheck, 0, checkInterval.toNanos(), TimeUnit.NANOSECONDS);
         }
         sending = transport.eventLoop().scheduleAtFixedRate(this::sendHeartbeat, 0, keepalive, TimeUnit.NANOSECONDS);
     }
@@ -91,6 +104,15 @@ public final class HeartbeatAgent implements AutoCloseable {
     }
 
     private void runCheck() {
+        try {
+            checkOnce();
+        } catch (RuntimeException e) {
+            // An exception would silently end scheduleWithFixedDelay; log and keep checking.
+            log.warn("Agent {}: check round failed", config.node(), e);
+        }
+    }
+
+    private void checkOnce() {
         LocalHealthCheck.Outcome outcome = check.orElseThrow().run();
         NodeState next = outcome.passed() ? NodeState.UP : NodeState.DOWN;
         NodeState before = state;

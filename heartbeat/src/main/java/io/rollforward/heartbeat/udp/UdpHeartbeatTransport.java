@@ -135,6 +135,22 @@ public final class UdpHeartbeatTransport implements AutoCloseable {
     }
 
     /**
+     * A receive-only transport on {@code listen} (the proxy's agent listener,
+     * {@code AgentsConfig.listen}): accepted heartbeats go to {@code receiver}; {@link #send} has
+     * no targets, {@link #sendTo} still works.
+     */
+    public static UdpHeartbeatTransport listen(EventLoopGroup group, HostPort listen, HeartbeatCodec codec,
+                                               Consumer<HeartbeatPacket> receiver) {
+        Set<String> ownNodes = ConcurrentHashMap.newKeySet();
+        Channel ch = new Bootstrap().group(group)
+                .channelFactory(channelFactory(group, null))
+                .handler(new HeartbeatDatagramHandler(codec, receiver, ownNodes))
+                .bind(resolve(listen.host(), listen.port())).syncUninterruptibly().channel();
+        log.info("Heartbeat listener on {}", ch.localAddress());
+        return new UdpHeartbeatTransport(ch, codec, List.of(), ownNodes);
+    }
+
+    /**
      * A send-only transport on an ephemeral port (the agent's): {@link #send} goes to each of
      * {@code targets}. Datagrams that reach it are checked and dropped.
      */
@@ -151,13 +167,25 @@ public final class UdpHeartbeatTransport implements AutoCloseable {
         return new UdpHeartbeatTransport(ch, codec, addrs, ownNodes);
     }
 
+    /** Signs {@code packet} and sends it to {@code target} only. Thread-safe. */
+    public Future<Void> sendTo(HeartbeatPacket packet, InetSocketAddress target) {
+        return send(packet, List.of(target));
+    }
+
     /**
      * Signs {@code packet} and sends it to every target. Thread-safe. The future completes when
      * every datagram was written, or fails with the first error.
      */
     public Future<Void> send(HeartbeatPacket packet) {
+        return send(packet, targets);
+    }
+
+    private Future<Void> send(HeartbeatPacket packet, List<InetSocketAddress> targets) {
         ownNodes.add(packet.node());
         Promise<Void> done = channel.eventLoop().newPromise();
+        if (targets.isEmpty()) {
+            return done.setSuccess(null);
+        }
         ByteBuf payload = codec.encode(packet, channel.alloc());
         AtomicInteger pending = new AtomicInteger(targets.size());
         AtomicReference<Throwable> failure = new AtomicReference<>();
