@@ -42,7 +42,8 @@ public final class HeartbeatAgent implements AutoCloseable {
     private volatile NodeState state;
     /** Written on the event loop only, so no heartbeat can follow the final DOWN. */
     private volatile boolean stopped;
-    private boolean closed;
+    /** Set first thing in close(), so a check interrupted by the stop is not taken for a failure. */
+    private volatile boolean closed;
     private volatile ScheduledFuture<?> sending;
 
     /**
@@ -90,7 +91,10 @@ public final class HeartbeatAgent implements AutoCloseable {
             // Fixed delay: a slow check (up to its timeout) never piles up behind itself.
             checkThread.scheduleWithFixedDelay(this::runCheck, 0, checkInterval.toNanos(), TimeUnit.NANOSECONDS);
         }
-        sending = transport.eventLoop().scheduleAtFixedRate(this::sendHeartbeat, 0, keepalive, TimeUnit.NANOSECONDS);
+        // With a check, the first heartbeat is sent by the first check result; the periodic ones follow.
+        long firstDelay = checkThread != null ? keepalive : 0;
+        sending = transport.eventLoop().scheduleAtFixedRate(this::sendHeartbeat, firstDelay, keepalive,
+                TimeUnit.NANOSECONDS);
     }
 
     /** What the agent is announcing now; empty before the first check has finished. */
@@ -116,7 +120,7 @@ public final class HeartbeatAgent implements AutoCloseable {
         LocalHealthCheck.Outcome outcome = check.orElseThrow().run();
         NodeState next = outcome.passed() ? NodeState.UP : NodeState.DOWN;
         NodeState before = state;
-        if (next == before || stopped) {
+        if (next == before || closed) {
             return;
         }
         if (next == NodeState.DOWN) {
