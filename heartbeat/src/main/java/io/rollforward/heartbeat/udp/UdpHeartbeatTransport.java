@@ -111,13 +111,15 @@ public final class UdpHeartbeatTransport implements AutoCloseable {
         Bootstrap b = new Bootstrap().group(group)
                 .channelFactory(channelFactory(group, family))
                 .handler(new HeartbeatDatagramHandler(codec, receiver, ownNodes));
+        if (link.mode() != UdpLink.Mode.UCAST) {
+            // Several listeners (a second link, a test's second node, a sniffer) may share the port.
+            b.option(ChannelOption.SO_REUSEADDR, true);
+        }
         if (link.mode() == UdpLink.Mode.BCAST) {
             b.option(ChannelOption.SO_BROADCAST, true);
         }
         if (link.mode() == UdpLink.Mode.MCAST) {
-            // Both nodes of a test, or a node and a sniffer, may listen on the group's port.
-            b.option(ChannelOption.SO_REUSEADDR, true)
-                    .option(ChannelOption.IP_MULTICAST_TTL, link.ttl())
+            b.option(ChannelOption.IP_MULTICAST_TTL, link.ttl())
                     .option(ChannelOption.IP_MULTICAST_IF, iface);
         }
         DatagramChannel ch = (DatagramChannel) b.bind(resolve(link.bind(), link.port())).syncUninterruptibly().channel();
