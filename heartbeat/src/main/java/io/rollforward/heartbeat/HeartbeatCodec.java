@@ -39,6 +39,12 @@ import org.slf4j.LoggerFactory;
  * Then (generation, sequence) must be greater than the last accepted from that node, and the
  * timestamp no older than {@code maxAge} (deadtime): a replay of an old packet is dropped.
  *
+ * <p>Why STALE as well as REPLAYED: the replay record lives in memory, so right after this node
+ * restarts any captured packet would pass it; the age limit keeps that window to {@code maxAge}.
+ * The price is that the two clocks must agree to within {@code maxAge} (run NTP): a receiver
+ * whose clock is more than deadtime ahead rejects everything as STALE, and the rising
+ * {@code reason=stale} counter says so.
+ *
  * <p>Use one codec per link: the same packet sent over UDP and serial would otherwise be taken
  * for a replay on the second link. Thread-safe.
  */

@@ -156,6 +156,11 @@ public final class HeartbeatAgent implements AutoCloseable {
             checkThread.shutdownNow();
         }
         // On the event loop, so that no scheduled UP can slip in after the final DOWN.
+        if (transport.eventLoop().isShuttingDown()) {
+            log.warn("Agent {}: event loop already stopping, no final DOWN heartbeat", config.node());
+            transport.close();
+            return;
+        }
         Future<Future<Void>> last = transport.eventLoop().submit(() -> {
             stopped = true;
             if (sending != null) {
