@@ -6,6 +6,7 @@ import io.netty.channel.socket.DatagramPacket;
 import io.rollforward.heartbeat.DecodeResult;
 import io.rollforward.heartbeat.HeartbeatCodec;
 import io.rollforward.heartbeat.HeartbeatPacket;
+import java.time.Duration;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -29,6 +30,7 @@ final class HeartbeatDatagramHandler extends SimpleChannelInboundHandler<Datagra
     private final HeartbeatCodec codec;
     private final Consumer<HeartbeatPacket> receiver;
     private final Set<String> ownNodes;
+    private final RejectionSummary rejections = new RejectionSummary(System::nanoTime, Duration.ofMinutes(1));
 
     HeartbeatDatagramHandler(HeartbeatCodec codec, Consumer<HeartbeatPacket> receiver, Set<String> ownNodes) {
         super(DatagramPacket.class, true);
@@ -41,7 +43,7 @@ final class HeartbeatDatagramHandler extends SimpleChannelInboundHandler<Datagra
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket datagram) {
         DecodeResult result = codec.decode(datagram.content());
         if (result instanceof DecodeResult.Rejected rejected) {
-            log.debug("Dropped heartbeat from {}: {}", datagram.sender(), rejected.reason());
+            rejections.record(rejected.reason(), datagram.sender()).ifPresent(log::warn);
             return;
         }
         HeartbeatPacket packet = ((DecodeResult.Accepted) result).packet();
