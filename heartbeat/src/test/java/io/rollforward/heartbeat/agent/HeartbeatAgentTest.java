@@ -42,6 +42,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class HeartbeatAgentTest {
     private static final AuthKey KEY = AuthKey.of("agent secret".getBytes(StandardCharsets.UTF_8));
 
+    /** Generous: on a loaded machine a 1 s check of a cold JVM's first request can time out. */
+    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
     private EventLoopGroup group;
     private HttpServer web;
     private volatile int status = 200;
@@ -78,7 +82,7 @@ class HeartbeatAgentTest {
                 keepalive.multipliedBy(20));
         Optional<LocalCheck> check = withCheck
                 ? Optional.of(new LocalCheck(URI.create("http://127.0.0.1:" + web.getAddress().getPort() + "/.testpage"),
-                        200, Optional.of("it works"), Duration.ofSeconds(1)))
+                        200, Optional.of("it works"), CHECK_TIMEOUT))
                 : Optional.empty();
         return new AgentConfig("web-1", List.of(HostPort.of("127.0.0.1", listener.localAddress().getPort())),
                 null, timing, check);
@@ -92,11 +96,11 @@ class HeartbeatAgentTest {
     void passingCheckSendsUpEveryKeepalive() {
         try (HeartbeatAgent agent = new HeartbeatAgent(config(Duration.ofMillis(100), true), KEY, group)) {
             agent.start();
-            await().atMost(Duration.ofSeconds(5)).until(() -> received.size() >= 3);
+            await().atMost(WAIT).until(() -> received.size() >= 3);
             assertThat(agent.state()).contains(NodeState.UP);
         }
         // Graceful stop says DOWN rather than going silent.
-        await().atMost(Duration.ofSeconds(5)).until(() -> lastState() == NodeState.DOWN);
+        await().atMost(WAIT).until(() -> lastState() == NodeState.DOWN);
         List<HeartbeatPacket> packets = List.copyOf(received);
         // Every heartbeat before the final one says UP; sequence numbers only grow.
         assertThat(packets.subList(0, packets.size() - 1)).allSatisfy(p -> {
@@ -108,30 +112,30 @@ class HeartbeatAgentTest {
 
     @Test
     void failingCheckSendsDownAtOnceNotAtTheNextKeepalive() {
-        // keepalive 30 s: any packet within the 5 s we wait was sent because the state changed.
-        try (HeartbeatAgent agent = new HeartbeatAgent(config(Duration.ofSeconds(30), true), KEY, group,
+        // keepalive 60 s: every packet within our 10 s waits was sent because the state changed.
+        try (HeartbeatAgent agent = new HeartbeatAgent(config(Duration.ofSeconds(60), true), KEY, group,
                 Duration.ofMillis(100))) {
             agent.start();
-            await().atMost(Duration.ofSeconds(5)).until(() -> !received.isEmpty());
-            assertThat(lastState()).isEqualTo(NodeState.UP);
+            await().atMost(WAIT).until(() -> !received.isEmpty() && lastState() == NodeState.UP);
 
             status = 500;
-            await().atMost(Duration.ofSeconds(5)).until(() -> lastState() == NodeState.DOWN);
+            await().atMost(WAIT).until(() -> lastState() == NodeState.DOWN);
             assertThat(agent.state()).contains(NodeState.DOWN);
 
             status = 200;
-            await().atMost(Duration.ofSeconds(5)).until(() -> lastState() == NodeState.UP);
+            await().atMost(WAIT).until(() -> lastState() == NodeState.UP);
 
             body = "<html>maintenance</html>";
-            await().atMost(Duration.ofSeconds(5)).until(() -> lastState() == NodeState.DOWN);
+            await().atMost(WAIT).until(() -> lastState() == NodeState.DOWN);
 
             body = "<html>it works again</html>";
-            await().atMost(Duration.ofSeconds(5)).until(() -> lastState() == NodeState.UP);
+            await().atMost(WAIT).until(() -> lastState() == NodeState.UP);
 
             web.stop(0); // connection refused
-            await().atMost(Duration.ofSeconds(5)).until(() -> lastState() == NodeState.DOWN);
+            await().atMost(WAIT).until(() -> lastState() == NodeState.DOWN);
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 7);
+        // One packet per change, plus the final DOWN of the graceful stop.
+        await().atMost(WAIT).until(() -> received.size() == 7);
         assertThat(received).extracting(HeartbeatPacket::state).containsExactly(
                 NodeState.UP, NodeState.DOWN, NodeState.UP, NodeState.DOWN, NodeState.UP, NodeState.DOWN,
                 NodeState.DOWN);
@@ -141,7 +145,7 @@ class HeartbeatAgentTest {
     void withoutACheckTheAgentReportsUp() {
         try (HeartbeatAgent agent = new HeartbeatAgent(config(Duration.ofMillis(100), false), KEY, group)) {
             agent.start();
-            await().atMost(Duration.ofSeconds(5)).until(() -> received.size() >= 2);
+            await().atMost(WAIT).until(() -> received.size() >= 2);
             assertThat(received.get(0).state()).isEqualTo(NodeState.UP);
         }
     }
