@@ -160,8 +160,10 @@ class ExchangeWireMockTest {
             LoggedRequest m = only(master, "/s/" + i);
             LoggedRequest b = only(backup, "/s/" + i);
             long gap = b.getLoggedDate().getTime() - m.getLoggedDate().getTime();
-            // journal timestamps have millisecond resolution; connection set-up may differ by a few ms
-            assertThat(gap).as("gap for request %d", i).isGreaterThanOrEqualTo(295);
+            // The backup copy leaves the proxy 300 ms after the master's (a timer that never fires
+            // early). The journals stamp arrival, truncated to the millisecond, after each origin's
+            // own socket and parsing path, which differ by a few ms on a loaded machine: hence 10 ms.
+            assertThat(gap).as("gap for request %d", i).isBetween(290L, 1000L);
         }
     }
 
