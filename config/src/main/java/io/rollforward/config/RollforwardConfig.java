@@ -73,4 +73,24 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         return new RollforwardConfig(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits,
                 servedByHeader, holdBackPoison, ejectAfter, divergenceLogInterval, value, agents, cluster);
     }
+
+    public RollforwardConfig withReplicas(List<ReplicaConfig> value) {
+        return new RollforwardConfig(listen, value, stagger, perRequestTimeout, failOnStatus, limits,
+                servedByHeader, holdBackPoison, ejectAfter, divergenceLogInterval, admin, agents, cluster);
+    }
+
+    public RollforwardConfig withEjectAfter(int value) {
+        return new RollforwardConfig(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits,
+                servedByHeader, holdBackPoison, value, divergenceLogInterval, admin, agents, cluster);
+    }
+
+    public RollforwardConfig withAgents(AgentsConfig value) {
+        return new RollforwardConfig(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits,
+                servedByHeader, holdBackPoison, ejectAfter, divergenceLogInterval, admin, Optional.of(value), cluster);
+    }
+
+    public RollforwardConfig withCluster(ClusterConfig value) {
+        return new RollforwardConfig(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits,
+                servedByHeader, holdBackPoison, ejectAfter, divergenceLogInterval, admin, agents, Optional.of(value));
+    }
 }

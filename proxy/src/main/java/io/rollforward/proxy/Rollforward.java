@@ -89,6 +89,7 @@ public final class Rollforward implements AutoCloseable {
         replicas.onChange((r, up) -> metrics.replicaState(r.name(), up));
         health = new HealthMonitor(config, replicas);
         closeInReverse.add(health);
+        health.listenForAgents(config, adminLoop, metrics::heartbeatRejected);
 
         ExchangeEvents events = ExchangeEvents.all(metrics, health.exchangeEvents(), extraEvents);
         FrontEvents frontEvents = reason -> {

@@ -1,10 +1,14 @@
 package io.rollforward.proxy.health;
 
+import io.netty.channel.EventLoopGroup;
 import io.rollforward.config.RollforwardConfig;
 import io.rollforward.proxy.exchange.ExchangeEvents;
 import io.rollforward.proxy.replica.Replica;
 import io.rollforward.proxy.replica.ReplicaSet;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.function.Consumer;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,12 +30,34 @@ public final class HealthMonitor implements AutoCloseable {
     private final RejoinHook hook = new RejoinHook();
     private final ActiveChecker checker = new ActiveChecker(scheduler);
     private final PassiveOutlierDetector passive;
+    private AgentListener agentListener;
 
     public HealthMonitor(RollforwardConfig config, ReplicaSet replicas) {
         for (Replica r : replicas.all()) {
             byReplica.put(r, new ReplicaHealth(r, replicas, hook));
         }
         this.passive = new PassiveOutlierDetector(config.ejectAfter(), Map.copyOf(byReplica), scheduler);
+    }
+
+    /**
+     * Starts listening for agent heartbeats (when {@code agents} is configured) on {@code group}.
+     *
+     * @param rejected counts dropped heartbeat packets by reason
+     * @throws IllegalStateException when the key file cannot be used
+     */
+    public void listenForAgents(RollforwardConfig config, EventLoopGroup group, Consumer<String> rejected) {
+        config.agents().ifPresent(agents -> {
+            Map<String, List<ReplicaHealth>> byAgent = new LinkedHashMap<>();
+            for (ReplicaHealth h : byReplica.values()) {
+                h.replica().config().agent().ifPresent(node -> byAgent.computeIfAbsent(node, n -> new ArrayList<>()).add(h));
+            }
+            agentListener = new AgentListener(agents, byAgent, group, rejected);
+        });
+    }
+
+    /** Where agent heartbeats are received, when configured. */
+    public Optional<InetSocketAddress> agentAddress() {
+        return Optional.ofNullable(agentListener).map(AgentListener::localAddress);
     }
 
     /** Starts the active checks. */
@@ -65,6 +91,9 @@ public final class HealthMonitor implements AutoCloseable {
 
     @Override
     public void close() {
+        if (agentListener != null) {
+            agentListener.close();
+        }
         checker.close();
         scheduler.shutdownNow();
         hook.close();
