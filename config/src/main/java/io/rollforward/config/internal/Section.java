@@ -76,8 +76,8 @@ public final class Section {
         return entry == null ? Optional.empty() : Optional.of(entry.getValueNode());
     }
 
+    /** Whether {@code key} is written; does not by itself make the key known. */
     public boolean has(String key) {
-        known.add(key);
         return entries.containsKey(key);
     }
 
@@ -121,6 +121,7 @@ public final class Section {
 
     /** Reports {@code key} as missing, at this mapping's location. */
     public void missing(String key, String expected) {
+        known.add(key);
         problems.report(node, pathOf(key), "missing (expected: " + expected + ")");
     }
 
