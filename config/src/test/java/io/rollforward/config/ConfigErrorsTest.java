@@ -74,6 +74,8 @@ class ConfigErrorsTest {
                 c(replicas("{name: a, url: http://127.0.0.1:81, agent: w}", "{name: b, url: http://127.0.0.1:82, agent: w}")
                                 + "agents: {key-file: k}\n",
                         "r.yaml:4:48: replicas[1].agent: w (expected: unique, replicas[0] has it too)"),
+                c(replicas("{name: a, url: http://127.0.0.1:81}", "{name: b, url: 'http://127.0.0.1:81/'}"),
+                        "r.yaml:4:20: replicas[1].url: http://127.0.0.1:81/ (expected: unique, replicas[0] has it too)"),
                 // check
                 c(replicas("{name: a, url: http://127.0.0.1:81, check: {request: testpage}}", "{name: b, url: http://127.0.0.1:82}"),
                         "r.yaml:3:58: replicas[0].check.request: testpage (expected: a path starting with /)"),
@@ -145,6 +147,16 @@ class ConfigErrorsTest {
                         "r.yaml:5:48: agents.initdead: 5s (expected: >= deadtime 10s)"),
                 c(BASE + "agents: {key-file: k, keepalive: 0}\n",
                         "r.yaml:5:34: agents.keepalive: 0 (expected: > 0)"),
+                // ports two sockets would fight over
+                c(BASE + "admin: {listen: 0.0.0.0:8080}\n",
+                        "r.yaml:5:17: admin.listen: 0.0.0.0:8080 (expected: a port other than listen 127.0.0.1:8080, both are TCP)"),
+                c(BASE.replace("listen: 127.0.0.1:8080", "listen: 127.0.0.1:9901"),
+                        "r.yaml:1:9: listen: 127.0.0.1:9901 (expected: a port other than admin.listen 127.0.0.1:9901, both are TCP)"),
+                c(BASE + "agents: {key-file: k}\ncluster: {node: a, peer: b, key-file: k, udp: {peers: [192.0.2.2]}}\n",
+                        "r.yaml:5:9: agents.listen: 0.0.0.0:694 (expected: a port other than cluster.udp.port 694, both are UDP)"),
+                c(BASE + "agents: {key-file: k, listen: 192.0.2.1:700}\n"
+                                + "cluster: {node: a, peer: b, key-file: k, udp: {peers: [192.0.2.2], port: 700}}\n",
+                        "r.yaml:5:31: agents.listen: 192.0.2.1:700 (expected: a port other than cluster.udp.port 700, both are UDP)"),
                 // structure
                 c(BASE + "listen: 127.0.0.1:9090\n",
                         "r.yaml:5:1: listen: duplicate key (first at line 1)"),

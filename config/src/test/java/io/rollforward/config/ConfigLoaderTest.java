@@ -60,7 +60,7 @@ class ConfigLoaderTest {
               warntime: 2s
               deadtime: 4s
               initdead: 4s
-              udp: {mode: mcast, peers: [], port: 695, bind: 10.1.0.1, group: 239.0.0.1, ttl: 2, interface: eth1}
+              udp: {mode: mcast, peers: [], port: 696, bind: 10.1.0.1, group: 239.0.0.1, ttl: 2, interface: eth1}
               serial: {device: /dev/ttyS1, baud: 115200}
               vip: {address: 10.1.0.100/24, interface: eth0, garp: {count: 3, interval: 100ms, second-burst-delay: 2s, refresh: 1m}}
               preferred: proxy-b
@@ -93,7 +93,7 @@ class ConfigLoaderTest {
                         new Timing(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(2),
                                 Duration.ofSeconds(6)))),
                 Optional.of(new ClusterConfig("proxy-a", "proxy-b",
-                        new UdpLink(UdpLink.Mode.MCAST, List.of(), Optional.of("239.0.0.1"), 2, 695, "10.1.0.1",
+                        new UdpLink(UdpLink.Mode.MCAST, List.of(), Optional.of("239.0.0.1"), 2, 696, "10.1.0.1",
                                 Optional.of("eth1")),
                         Optional.of(new SerialLink("/dev/ttyS1", 115200)),
                         new Timing(Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(4),
@@ -141,10 +141,10 @@ class ConfigLoaderTest {
                 admin: {}
                 agents: {key-file: k}
                 cluster:
+                  udp: {peers: [127.0.0.2], port: 695}
                   node: n1
                   peer: n2
                   key-file: k
-                  udp: {peers: [127.0.0.2]}
                   vip: {address: "2001:db8::1/64", interface: eth0}
                 """, "/srv/conf/r.yaml");
 
@@ -157,7 +157,7 @@ class ConfigLoaderTest {
         assertThat(config.agents()).contains(new AgentsConfig(new HostPort("0.0.0.0", 694), Path.of("/srv/conf/k"),
                 Timing.DEFAULT));
         ClusterConfig cluster = config.cluster().orElseThrow();
-        assertThat(cluster.udp()).isEqualTo(UdpLink.ucast(694, "127.0.0.2"));
+        assertThat(cluster.udp()).isEqualTo(UdpLink.ucast(695, "127.0.0.2"));
         assertThat(cluster.serial()).isEmpty();
         assertThat(cluster.timing()).isEqualTo(Timing.DEFAULT);
         assertThat(cluster.preferred()).isEqualTo("n1");

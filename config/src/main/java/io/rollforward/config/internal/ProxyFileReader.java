@@ -46,15 +46,48 @@ public final class ProxyFileReader {
         Duration divergenceLogInterval = root.positive("divergence-log-interval", DEFAULT_DIVERGENCE_LOG_INTERVAL);
         Limits limits = root.section("limits", "a mapping of limits: {max-request-body: 10MiB, ...}")
                 .map(LimitsReader::read).orElse(Limits.DEFAULT);
-        AdminConfig admin = root.section("admin", "{listen: 127.0.0.1:9901, token-file: admin.token}")
-                .map(section -> admin(section, baseDir)).orElse(AdminConfig.DEFAULT);
-        Optional<AgentsConfig> agents = root.section("agents", "{listen: 0.0.0.0:694, key-file: authkey}")
-                .map(section -> agents(section, baseDir));
+        Optional<Section> adminSection = root.section("admin", "{listen: 127.0.0.1:9901, token-file: admin.token}");
+        AdminConfig admin = adminSection.map(section -> admin(section, baseDir)).orElse(AdminConfig.DEFAULT);
+        Optional<Section> agentsSection = root.section("agents", "{listen: 0.0.0.0:694, key-file: authkey}");
+        Optional<AgentsConfig> agents = agentsSection.map(section -> agents(section, baseDir));
         Optional<ClusterConfig> cluster = root.section("cluster", "{node: a, peer: b, key-file: authkey, udp: {...}}")
                 .map(section -> ClusterReader.read(section, baseDir));
+        adminPortClash(root, listen, adminSection, admin);
+        agentsPortClash(agentsSection, agents, cluster);
         root.finish();
         return new RollforwardConfig(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits,
                 servedByHeader, holdBackPoison, ejectAfter, divergenceLogInterval, admin, agents, cluster);
+    }
+
+    /** The client and admin ports are both TCP: one port cannot serve both. */
+    private static void adminPortClash(Section root, HostPort listen, Optional<Section> adminSection, AdminConfig admin) {
+        if (!root.ok("listen") || root.problems().failed("admin.listen") || !PortClash.between(listen, admin.listen())) {
+            return;
+        }
+        // Reported where the operator wrote the second of the two.
+        if (adminSection.isPresent() && adminSection.get().has("listen")) {
+            adminSection.get().rule("listen", false, "a port other than listen " + listen + ", both are TCP");
+        } else {
+            root.rule("listen", false, "a port other than admin.listen " + admin.listen() + ", both are TCP");
+        }
+    }
+
+    /** The agents' heartbeats and the pair's are both UDP, on separate sockets with separate keys. */
+    private static void agentsPortClash(Optional<Section> agentsSection, Optional<AgentsConfig> agents,
+                                        Optional<ClusterConfig> cluster) {
+        if (agentsSection.isEmpty() || agents.isEmpty() || cluster.isEmpty()) {
+            return;
+        }
+        Section section = agentsSection.get();
+        Problems problems = section.problems();
+        if (problems.failed("agents.listen") || problems.failed("cluster.udp.port") || problems.failed("cluster.udp.bind")) {
+            return;
+        }
+        HostPort heartbeat = new HostPort(cluster.get().udp().bind(), cluster.get().udp().port());
+        if (PortClash.between(agents.get().listen(), heartbeat)) {
+            problems.report(section.markOf("listen"), "agents.listen", agents.get().listen()
+                    + " (expected: a port other than cluster.udp.port " + heartbeat.port() + ", both are UDP)");
+        }
     }
 
     /** {@code served-by-header: X-Name}, or {@code false}/{@code off} for none; {@code true} keeps the default. */

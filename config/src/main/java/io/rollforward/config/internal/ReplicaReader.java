@@ -43,6 +43,7 @@ final class ReplicaReader {
         List<ReplicaConfig> replicas = new ArrayList<>();
         Map<String, String> nameOwners = new HashMap<>();
         Map<String, String> agentOwners = new HashMap<>();
+        Map<String, String> urlOwners = new HashMap<>();
         for (int i = 0; i < elements.size(); i++) {
             String path = "replicas[" + i + "]";
             Optional<Section> section = Section.open(elements.get(i), path, root.problems(),
@@ -51,6 +52,8 @@ final class ReplicaReader {
                 Section replica = section.get();
                 ReplicaConfig config = read(replica, agentsSection);
                 unique(replica, "name", config.name(), nameOwners, path);
+                // Two entries for one server would run every request, writes included, twice on it.
+                unique(replica, "url", config.address().toString(), urlOwners, path);
                 config.agent().ifPresent(agent -> unique(replica, "agent", agent, agentOwners, path));
                 replicas.add(config);
             }
