@@ -78,6 +78,8 @@ class AgentConfigTest {
                         List.of("a.yaml:2:10: send-to: [] (expected: at least one host:port)")),
                 Arguments.of("node: w\nsend-to: [127.0.0.1]\nkey-file: k\n",
                         List.of("a.yaml:2:11: send-to[0]: \"127.0.0.1\" (expected: host:port with port 1..65535, IPv6 as [::1]:694)")),
+                Arguments.of("node: w\nsend-to: [proxy-a]\nkey-file: k\n",
+                        List.of("a.yaml:2:11: send-to[0]: \"proxy-a\" (expected: host:port with port 1..65535, IPv6 as [::1]:694)")),
                 Arguments.of("node: w\nsend-to: [\"127.0.0.1:0\"]\nkey-file: k\n",
                         List.of("a.yaml:2:11: send-to[0]: \"127.0.0.1:0\" (expected: host:port with port 1..65535, IPv6 as [::1]:694)")),
                 Arguments.of("node: w\nsend-to: [127.0.0.1:694]\n",

@@ -206,6 +206,8 @@ class ConfigErrorsTest {
                         "r.yaml:9:8: cluster.udp.peers: missing (expected: a list with the peer's address, for mode ucast)"),
                 c(ok.replace("{peers: [192.0.2.2]}", "{peers: []}"),
                         "r.yaml:9:16: cluster.udp.peers: [] (expected: at least one entry, the peer's address, for mode ucast)"),
+                c(ok.replace("{peers: [192.0.2.2]}", "{peers: [192.0.2.2:694]}"),
+                        "r.yaml:9:17: cluster.udp.peers[0]: \"192.0.2.2:694\" (expected: an IP address or a host name)"),
                 c(ok.replace("{peers: [192.0.2.2]}", "{mode: bcast}"),
                         "r.yaml:9:8: cluster.udp.peers: missing (expected: a list with a broadcast address, for mode bcast)"),
                 c(ok.replace("{peers: [192.0.2.2]}", "{mode: mcast}"),

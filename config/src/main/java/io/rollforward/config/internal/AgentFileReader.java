@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /** Reads the file of {@code rollforward agent}, the heartbeat sender beside each web server. */
 public final class AgentFileReader {
@@ -27,8 +26,7 @@ public final class AgentFileReader {
             root.missing("send-to", "a list of the proxies' heartbeat addresses, e.g. [192.0.2.10:694]");
         } else {
             sendTo = root.list("send-to", ScalarType.REMOTE_ADDRESS).orElse(List.of());
-            boolean emptyList = root.node("send-to").orElseThrow() instanceof SequenceNode seq && seq.getValue().isEmpty();
-            root.rule("send-to", !emptyList, "at least one host:port");
+            root.rule("send-to", !root.isEmptyList("send-to"), "at least one host:port");
         }
         Path keyFile = root.required("key-file", ScalarType.file(baseDir)).orElse(Path.of(""));
         Timing timing = TimingReader.read(root);

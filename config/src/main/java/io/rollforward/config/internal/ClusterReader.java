@@ -79,12 +79,12 @@ final class ClusterReader {
         Optional<String> iface = udp.optional("interface", ScalarType.NAME);
         if (udp.ok("mode") && udp.ok("peers")) {
             // ha.cf: "ucast dev peer-ip" names the peer; "bcast" goes to broadcast addresses.
-            if (mode != UdpLink.Mode.MCAST && peers.isEmpty()) {
+            if (mode != UdpLink.Mode.MCAST) {
                 String what = mode == UdpLink.Mode.UCAST ? "the peer's address" : "a broadcast address";
-                if (udp.has("peers")) {
-                    udp.rule("peers", false, "at least one entry, " + what + ", for mode " + modeText);
-                } else {
+                if (!udp.has("peers")) {
                     udp.missing("peers", "a list with " + what + ", for mode " + modeText);
+                } else if (udp.isEmptyList("peers")) {
+                    udp.rule("peers", false, "at least one entry, " + what + ", for mode " + modeText);
                 }
             }
             if (mode == UdpLink.Mode.MCAST && group.isEmpty() && !udp.has("group")) {

@@ -23,9 +23,8 @@ final class Commands {
             return List.of();
         }
         Optional<List<String>> argv = section.list(key, ScalarType.STRING, EXPECTED);
-        if (argv.isPresent() && argv.get().isEmpty() && required) {
-            section.problems().report(section.node(key).orElseThrow(), section.pathOf(key),
-                    "[] (expected: " + EXPECTED + ")");
+        if (required) {
+            section.rule(key, !section.isEmptyList(key), EXPECTED);
         }
         return argv.orElse(List.of());
     }

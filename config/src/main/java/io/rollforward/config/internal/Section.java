@@ -60,10 +60,6 @@ public final class Section {
         return problems;
     }
 
-    public String path() {
-        return path;
-    }
-
     /** The full key path of {@code key} in this section, e.g. {@code cluster.udp.peers}. */
     public String pathOf(String key) {
         return path.isEmpty() ? key : path + "." + key;
@@ -79,6 +75,12 @@ public final class Section {
     /** Whether {@code key} is written; does not by itself make the key known. */
     public boolean has(String key) {
         return entries.containsKey(key);
+    }
+
+    /** Whether {@code key} is written as a list with no element, {@code []}. */
+    public boolean isEmptyList(String key) {
+        NodeTuple entry = entries.get(key);
+        return entry != null && entry.getValueNode() instanceof SequenceNode sequence && sequence.getValue().isEmpty();
     }
 
     /** The value of {@code key}; empty if absent or malformed (then reported). */
@@ -189,10 +191,6 @@ public final class Section {
     public Mark markOf(String key) {
         NodeTuple entry = entries.get(key);
         return entry == null ? node.getStartMark() : entry.getValueNode().getStartMark();
-    }
-
-    public Node node() {
-        return node;
     }
 
     /** Reports every key no accessor asked for, suggesting the closest known key. */
