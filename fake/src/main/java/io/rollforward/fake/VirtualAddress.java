@@ -134,13 +134,16 @@ public final class VirtualAddress {
         }
     }
 
-    // Newer kernels answer with extack text, older ones with the errno string.
+    // Newer kernels answer with extack text ("ipv4: Address already assigned.", "ipv6: address
+    // already assigned."), older ones with the errno string; compare without case.
     private static boolean alreadyPresent(String output) {
-        return output.contains("File exists") || output.contains("Address already assigned");
+        String text = output.toLowerCase(Locale.ROOT);
+        return text.contains("file exists") || text.contains("address already assigned");
     }
 
     private static boolean alreadyAbsent(String output) {
-        return output.contains("Cannot assign requested address") || output.contains("Address not found");
+        String text = output.toLowerCase(Locale.ROOT);
+        return text.contains("cannot assign requested address") || text.contains("address not found");
     }
 
     private VipException failure(String what, ExternalCommand.Result r) {
