@@ -106,6 +106,49 @@ class GratuitousArpNetnsTest {
         assertThat(senderHasVip()).isFalse();
     }
 
+    @Test
+    void burstOnTheWireIsCountAnnouncementsOfBothFormsIntervalApart() throws Exception {
+        assumeLibpcap();
+        NetnsPair.Child capture = net.startJava(net.observer, ArpCaptureMain.class, List.of(),
+                net.observerIf, NetnsPair.VIP, NetnsPair.OBSERVER_IP);
+        await().atMost(CHILD_TIMEOUT).until(() -> capture.text().contains("ready") || !capture.process().isAlive());
+        assertThat(capture.text()).contains("ready");
+
+        // VipOwnerMain announces with count=3, interval=100ms.
+        NetnsPair.Child owner = net.startJava(net.sender, VipOwnerMain.class, List.of(),
+                net.senderIf, NetnsPair.VIP, "24");
+        await().atMost(CHILD_TIMEOUT).until(() -> garpLines(capture).size() >= 6 || !owner.process().isAlive());
+        // The burst is over after 200ms; give stragglers a full second to show up (they must not).
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> garpLines(capture).size() == 6);
+        // End the capture with a sentinel: an ARP from the observer's own address, sent inside the namespace.
+        net.must("ip", "netns", "exec", net.observer, "arping", "-c", "1", "-w", "1", "-I", net.observerIf, NetnsPair.SENDER_IP);
+        awaitExit(capture, 0);
+        try (OutputStream stdin = owner.process().getOutputStream()) {
+            stdin.write("release\n".getBytes(StandardCharsets.UTF_8));
+        }
+        awaitExit(owner, 0);
+
+        String mac = net.senderMac();
+        List<String> garps = garpLines(capture);
+        System.out.println("captured on the observer:\n" + String.join("\n", garps));
+        assertThat(garps).as("3 announcements x 2 forms").hasSize(6);
+        assertThat(garps).filteredOn(l -> l.contains("op=1 ")).hasSize(3)
+                .allMatch(l -> l.contains("dst=ff:ff:ff:ff:ff:ff sha=" + mac + " tha=00:00:00:00:00:00"));
+        assertThat(garps).filteredOn(l -> l.contains("op=2 ")).hasSize(3)
+                .allMatch(l -> l.contains("dst=ff:ff:ff:ff:ff:ff sha=" + mac + " tha=" + mac));
+        List<Long> requestTimes = garps.stream().filter(l -> l.contains("op=1 "))
+                .map(l -> Long.parseLong(l.substring(l.indexOf("us=") + 3))).toList();
+        // Packets are scheduled 0, 100, 200ms from one origin and never early, so the last two are
+        // >= 200ms after the origin; the first may leave late on a busy machine. A generous bound
+        // that still fails if the burst went out all at once:
+        assertThat(requestTimes.get(2) - requestTimes.get(0)).isGreaterThanOrEqualTo(100_000L);
+        assertThat(requestTimes.get(1)).isLessThan(requestTimes.get(2));
+    }
+
+    private static List<String> garpLines(NetnsPair.Child capture) {
+        return capture.text().lines().filter(l -> l.startsWith("garp ")).toList();
+    }
+
     private boolean senderHasVip() {
         return net.must("ip", "-n", net.sender, "-o", "addr", "show", "dev", net.senderIf)
                 .contains("inet " + NetnsPair.VIP + "/24");
