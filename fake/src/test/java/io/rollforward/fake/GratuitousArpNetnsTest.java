@@ -1,5 +1,7 @@
 package io.rollforward.fake;
 
+import io.rollforward.fake.internal.ArpingArpTransmitter;
+import io.rollforward.fake.internal.ExternalCommand;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -10,6 +12,7 @@ import org.pcap4j.core.Pcaps;
 import java.io.OutputStream;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -63,7 +66,7 @@ class GratuitousArpNetnsTest {
         // The fallback path, forced: the pcap opener fails as it does without libpcap0.8.
         try (GratuitousArp garp = new GratuitousArp(net.senderIf, vip(),
                 () -> { throw new UnsatisfiedLinkError("test: libpcap hidden"); },
-                () -> new io.rollforward.fake.internal.ArpingArpTransmitter(net.senderIf, NetnsPair.VIP,
+                () -> new ArpingArpTransmitter(net.senderIf, NetnsPair.VIP,
                         NetnsPair.inNamespace(net.sender)))) {
             garp.preflight();
             assertThat(garp.transport()).isEqualTo("arping");
@@ -109,6 +112,7 @@ class GratuitousArpNetnsTest {
     @Test
     void burstOnTheWireIsCountAnnouncementsOfBothFormsIntervalApart() throws Exception {
         assumeLibpcap();
+        assumeArping(); // sends the sentinel that ends the capture
         NetnsPair.Child capture = net.startJava(net.observer, ArpCaptureMain.class, List.of(),
                 net.observerIf, NetnsPair.VIP, NetnsPair.OBSERVER_IP);
         await().atMost(CHILD_TIMEOUT).until(() -> capture.text().contains("ready") || !capture.process().isAlive());
@@ -162,7 +166,7 @@ class GratuitousArpNetnsTest {
     private static Inet4Address vip() {
         try {
             return (Inet4Address) InetAddress.getByName(NetnsPair.VIP);
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -181,11 +185,11 @@ class GratuitousArpNetnsTest {
     }
 
     static void assumeArping() {
-        io.rollforward.fake.internal.ExternalCommand.Result r;
+        ExternalCommand.Result r;
         try {
-            r = io.rollforward.fake.internal.ExternalCommand.run(List.of("arping", "-V"), Duration.ofSeconds(5));
+            r = ExternalCommand.run(List.of("arping", "-V"), Duration.ofSeconds(5));
         } catch (VipException e) {
-            r = new io.rollforward.fake.internal.ExternalCommand.Result(-1, e.getMessage());
+            r = new ExternalCommand.Result(-1, e.getMessage());
         }
         assumeTrue(r.ok(), "needs iputils-arping: " + r.output());
     }
