@@ -51,7 +51,10 @@ final class ClusterReader {
                 .map(ClusterReader::serial);
         Optional<VipConfig> vip = cluster.section("vip", "a VIP: {address: 192.0.2.100/24, interface: eth0}")
                 .map(ClusterReader::vip);
-        String preferred = cluster.get("preferred", ScalarType.NAME, node);
+        // Both nodes of a pair must agree on who is preferred, or a healed split brain never
+        // resolves: the default is the name that sorts first, the same on both sides.
+        String preferred = cluster.get("preferred", ScalarType.NAME,
+                node != null && peer != null && peer.compareTo(node) < 0 ? peer : node);
         if (cluster.ok("node") && cluster.ok("peer")) {
             cluster.rule("preferred", preferred.equals(node) || preferred.equals(peer),
                     "node " + node + " or peer " + peer);
