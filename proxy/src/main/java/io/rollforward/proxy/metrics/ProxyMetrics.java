@@ -88,7 +88,7 @@ public final class ProxyMetrics implements ExchangeEvents, AutoCloseable {
         }
         for (FailureCause cause : CAUSES) {
             rollforwards[cause.ordinal()] = Counter.builder("rollforward.rollforwards")
-                    .description("Requests whose master failed and whose reply came from a backup, by why the master failed")
+                    .description("Requests whose acting master failed, by why; each rolled forward to the backups (requests_total{outcome} tells whether a backup served it)")
                     .tag("cause", cause.tag()).register(registry);
         }
         for (DivergenceKind kind : KINDS) {
