@@ -49,6 +49,8 @@ import java.util.StringJoiner;
  * connections: no locks.
  */
 public final class Exchange {
+    private static final io.netty.util.AsciiString CONTENT_LENGTH = io.netty.util.AsciiString.cached("Content-Length");
+    private static final io.netty.util.AsciiString CONNECTION = io.netty.util.AsciiString.cached("Connection");
     private final Channel client;
     private final FullHttpRequest request;
     private final boolean clientKeepAlive;
@@ -269,7 +271,7 @@ public final class Exchange {
         if (code == 204) {
             headers.remove(HttpHeaderNames.CONTENT_LENGTH);
         } else if (!headRequest && code != 304) {
-            headers.set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+            headers.set(CONTENT_LENGTH, body.readableBytes());
         }
         keepAliveReply = clientKeepAlive && client.isActive();
         setConnection(headers, keepAliveReply);
@@ -347,9 +349,9 @@ public final class Exchange {
 
     private void setConnection(HttpHeaders headers, boolean keepAlive) {
         if (!keepAlive) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            headers.set(CONNECTION, HttpHeaderValues.CLOSE);
         } else if (clientHttp10) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            headers.set(CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
     }
 
