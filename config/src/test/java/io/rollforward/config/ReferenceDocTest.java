@@ -18,14 +18,14 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
- * REFERENCE.md documents every key: each key of the files that use every key (which load
+ * README.md (Configuration reference) documents every key: each key of the files that use every key (which load
  * without error, so they hold only real keys) must appear in it as {@code `key`}.
  */
 class ReferenceDocTest {
 
     @Test
     void everyKeyOfTheFullFilesIsDocumented() throws IOException, ConfigException {
-        String reference = Files.readString(Path.of("REFERENCE.md"));
+        String reference = Files.readString(Path.of("..", "README.md"));
         Set<String> keys = new TreeSet<>();
         collectKeys(new Yaml().compose(new StringReader(ConfigLoaderTest.FULL)), "", keys);
         collectKeys(new Yaml().compose(new StringReader(Files.readString(Path.of("examples/agent.yaml")))), "", keys);
@@ -39,7 +39,7 @@ class ReferenceDocTest {
             for (int i = 0; i < parts.length && !documented; i++) {
                 documented = reference.contains("`" + String.join(".", List.of(parts).subList(i, parts.length)) + "`");
             }
-            assertThat(documented).as("REFERENCE.md documents %s", path).isTrue();
+            assertThat(documented).as("README.md (Configuration reference) documents %s", path).isTrue();
         });
     }
 

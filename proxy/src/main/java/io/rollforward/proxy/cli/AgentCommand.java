@@ -10,7 +10,6 @@ import io.rollforward.heartbeat.agent.HeartbeatAgent;
 import io.rollforward.proxy.transport.Transport;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,13 +55,10 @@ public final class AgentCommand implements Callable<Integer> {
             return ExitCodes.START_FAILED;
         }
         log.info("agent {} sending heartbeats to {} every {}", config.node(), config.sendTo(), config.timing().keepalive());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        StopSignal.await("agent", () -> {
             agent.close(); // sends a last DOWN so the proxies need not wait for deadtime
             group.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS).syncUninterruptibly();
-            stopped.countDown();
-        }, "agent-stop"));
-        stopped.await();
+        });
         return ExitCodes.OK;
     }
 }

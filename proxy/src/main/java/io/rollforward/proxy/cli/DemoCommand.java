@@ -14,7 +14,6 @@ import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,9 +62,7 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("   curl -s http://127.0.0.1:" + proxy.adminAddress().getPort() + "/metrics | grep ^rollforward_requests_total");
             out.println("   curl -s http://127.0.0.1:" + proxy.adminAddress().getPort() + "/status");
             out.println("Ctrl-C to stop.");
-            CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "demo-stop"));
-            stop.await();
+            StopSignal.await("demo", () -> { });
             return 0;
         } finally {
             originLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
