@@ -13,12 +13,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-@ExtendWith(LeakCheckExtension.class)
 class HeartbeatCodecTest {
     private static final AuthKey KEY = AuthKey.of("correct horse battery staple".getBytes(StandardCharsets.UTF_8));
     private static final long NOW = 1_790_000_000_000L;

@@ -17,7 +17,6 @@ import io.rollforward.heartbeat.AuthKey;
 import io.rollforward.heartbeat.HeartbeatCodec;
 import io.rollforward.heartbeat.HeartbeatEvents;
 import io.rollforward.heartbeat.HeartbeatPacket;
-import io.rollforward.heartbeat.LeakCheckExtension;
 import io.rollforward.heartbeat.NodeState;
 import io.rollforward.heartbeat.udp.UdpHeartbeatTransport;
 import java.io.IOException;
@@ -33,12 +32,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The agent against a real HTTP check target and a real UDP listener, both on 127.0.0.1.
  */
-@ExtendWith(LeakCheckExtension.class)
 class HeartbeatAgentTest {
     private static final AuthKey KEY = AuthKey.of("agent secret".getBytes(StandardCharsets.UTF_8));
 

@@ -18,7 +18,6 @@ import io.rollforward.heartbeat.HeartbeatCodec;
 import io.rollforward.heartbeat.HeartbeatEvents;
 import io.rollforward.heartbeat.HeartbeatPacket;
 import io.rollforward.heartbeat.HeartbeatSource;
-import io.rollforward.heartbeat.LeakCheckExtension;
 import io.rollforward.heartbeat.Liveness;
 import io.rollforward.heartbeat.NodeState;
 import io.rollforward.heartbeat.RejectReason;
@@ -37,12 +36,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Real datagrams over loopback only (127.0.0.1 and 127.0.0.2), on ephemeral or probed-free ports. */
-@ExtendWith(LeakCheckExtension.class)
 class UdpHeartbeatTransportTest {
     private static final AuthKey KEY = AuthKey.of("pair secret".getBytes(StandardCharsets.UTF_8));
     private static final Duration MAX_AGE = Duration.ofSeconds(10);
