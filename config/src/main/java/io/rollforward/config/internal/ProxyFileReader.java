@@ -41,6 +41,7 @@ public final class ProxyFileReader {
         Set<Integer> failOnStatus = root.list("fail-on-status", ScalarType.HTTP_STATUS)
                 .<Set<Integer>>map(LinkedHashSet::new).orElse(RollforwardConfig.DEFAULT_FAIL_ON_STATUS);
         Optional<String> servedByHeader = servedByHeader(root);
+        boolean mirror = root.get("mirror", ScalarType.BOOLEAN, true);
         boolean holdBackPoison = root.get("hold-back-poison", ScalarType.BOOLEAN, true);
         int ejectAfter = root.atLeast("eject-after", 0, DEFAULT_EJECT_AFTER);
         Duration divergenceLogInterval = root.positive("divergence-log-interval", DEFAULT_DIVERGENCE_LOG_INTERVAL);
@@ -56,7 +57,7 @@ public final class ProxyFileReader {
         agentsPortClash(agentsSection, agents, cluster);
         root.finish();
         return new RollforwardConfig(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits,
-                servedByHeader, holdBackPoison, ejectAfter, divergenceLogInterval, admin, agents, cluster);
+                servedByHeader, mirror, holdBackPoison, ejectAfter, divergenceLogInterval, admin, agents, cluster);
     }
 
     /** The client and admin ports are both TCP: one port cannot serve both. */

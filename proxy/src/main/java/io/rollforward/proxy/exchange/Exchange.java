@@ -94,8 +94,10 @@ public final class Exchange {
     public void start() {
         events.inflightIncrement();
         replicaRequest = ReplicaRequest.of(request, client.remoteAddress(), client.localAddress());
-        boolean staggered = settings.staggerNanos() > 0;
-        if (staggered) {
+        // pass-through (mirror off): backups stay STAGGERED with no timer, dispatched only when
+        // the master fails, exactly as a staggered copy would be
+        boolean staggered = settings.staggerNanos() > 0 || !settings.mirror();
+        if (staggered && settings.mirror()) {
             for (int i = 1; i < calls.size(); i++) {
                 calls.get(i).staggerUntil(settings.staggerNanos());
             }
@@ -360,6 +362,11 @@ public final class Exchange {
     private void maybeFinish() {
         if (finished || !replied) {
             return;
+        }
+        if (!settings.mirror()) {
+            for (ReplicaCall c : calls) {
+                c.skip();
+            }
         }
         for (ReplicaCall c : calls) {
             if (!c.terminal()) {

@@ -226,6 +226,25 @@ class ExchangeWireMockTest {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> bodies.get() == 1);
     }
 
+    @Test
+    void passThroughSendsToTheBackupOnlyWhenTheMasterFailed() throws Exception {
+        master.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("m")));
+        master.stubFor(any(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/sick"))
+                .willReturn(aResponse().withStatus(503)));
+        answer(backup, 200, "b");
+        proxy(c -> c.withMirror(false));
+        for (int i = 0; i < 5; i++) {
+            assertThat(proxy.get("/fine/" + i).body()).isEqualTo("m");
+        }
+        HttpResponse<String> r = proxy.get("/sick");
+        assertThat(r.body()).isEqualTo("b");
+        assertThat(r.headers().firstValue("X-Served-By")).contains("backup");
+        assertThat(backup.getAllServeEvents()).as("only the failed request reached the backup")
+                .extracting(e -> e.getRequest().getUrl()).containsExactly("/sick");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> proxy.proxy().inflight().size() == 0);
+    }
+
     private static LoggedRequest only(WireMockExtension origin, String url) {
         List<LoggedRequest> found = origin.getAllServeEvents().stream()
                 .map(e -> e.getRequest()).filter(r -> r.getUrl().equals(url))
