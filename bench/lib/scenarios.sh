@@ -42,6 +42,9 @@ rss_mib() {
 # established_to PORT: established TCP connections whose local end is 127.0.0.1:PORT.
 established_to() { ss -Htn state established | awk -v p=":$1" '$3 ~ p"$"' | wc -l; }
 
+# accesses PORT: Apache's request counter (mod_status).
+accesses() { curl -s -m 5 "http://127.0.0.1:$1/server-status?auto" | sed -n 's/^Total Accesses: //p'; }
+
 run_wrk() {  # run_wrk OUTFILE ARGS...: one bounded wrk run, command logged to commands.txt
   local outfile=$1; shift
   echo "wrk $*" >> "$OUT/commands.txt"
@@ -79,8 +82,12 @@ run_throughput() {
     for round in $(seq "$ROUNDS"); do
       for target in "${live[@]}"; do
         log "round $round/$ROUNDS $target $size ($DURATION)"
+        local m0 b0
+        m0=$(accesses "$MASTER_PORT"); b0=$(accesses "$BACKUP_PORT")
         run_wrk "$OUT/tput-$size-$target-r$round.txt" -t "$THREADS" -c "$CONNECTIONS" -d "$DURATION" \
           --latency "$(url_of "$target")/$size.bin"
+        echo "ORIGIN_REQUESTS master=$(( $(accesses "$MASTER_PORT") - m0 - 1 )) backup=$(( $(accesses "$BACKUP_PORT") - b0 - 1 ))" \
+          >> "$OUT/tput-$size-$target-r$round.txt"
       done
     done
   done

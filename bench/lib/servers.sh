@@ -71,7 +71,7 @@ write_apache_root() {
     echo "Mutex file:$root/run default"
     echo "ErrorLog \"$root/logs/error.log\""
     echo "LogLevel warn"
-    for m in mpm_event authz_core mime dir alias cgid headers env setenvif unixd log_config; do
+    for m in mpm_event authz_core mime dir alias cgid headers env setenvif unixd log_config status; do
       echo "<IfModule !${m}_module>"
       echo "  LoadModule ${m}_module /usr/lib/apache2/modules/mod_${m}.so"
       echo "</IfModule>"
@@ -105,6 +105,12 @@ DocumentRoot "$root/htdocs"
 <Directory "$root/htdocs">
   Require all granted
 </Directory>
+# Request counters (Total Accesses) so the bench can check that mirrors really reach the backup.
+ExtendedStatus On
+<Location "/server-status">
+  SetHandler server-status
+  Require all granted
+</Location>
 ScriptAlias /cgi-bin/ "$root/cgi-bin/"
 <Directory "$root/cgi-bin">
   Require all granted
