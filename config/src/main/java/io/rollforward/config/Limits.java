@@ -14,7 +14,9 @@ import java.time.Duration;
  * @param idleTimeout          idle keep-alive client connection is closed after this (default 60s)
  * @param maxConnections       concurrent client connections; more are refused (default 10000)
  * @param replicaPoolSize      idle keep-alive connections kept per replica per event loop (default 64)
- * @param replicaIdleTimeout   an idle pooled replica connection is closed after this (default 30s)
+ * @param replicaIdleTimeout   an idle pooled replica connection is closed after this (default 4s: shorter than
+ *                             Apache's default KeepAliveTimeout of 5s, so the replica never closes a
+ *                             connection just as the proxy reuses it)
  * @param connectTimeout       TCP connect timeout to a replica (default 2s)
  */
 public record Limits(long maxRequestBody, int maxHeaderSize, int maxInitialLineLength,
@@ -24,5 +26,5 @@ public record Limits(long maxRequestBody, int maxHeaderSize, int maxInitialLineL
     public static final Limits DEFAULT = new Limits(
             10L * 1024 * 1024, 16 * 1024, 8 * 1024, 8L * 1024 * 1024,
             Duration.ofSeconds(10), Duration.ofSeconds(60), 10_000, 64,
-            Duration.ofSeconds(30), Duration.ofSeconds(2));
+            Duration.ofSeconds(4), Duration.ofSeconds(2));
 }

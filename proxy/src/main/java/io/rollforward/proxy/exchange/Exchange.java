@@ -1,0 +1,398 @@
+package io.rollforward.proxy.exchange;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.rollforward.proxy.replica.Replica;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.StringJoiner;
+
+/**
+ * One client request and its copies on every replica in service: decides which reply the client
+ * gets. See DESIGN.md, "The Exchange".
+ *
+ * <ol>
+ *   <li>The copy for the acting master (the first replica) goes out at once, the backups' after
+ *       {@code stagger}.</li>
+ *   <li>The master's full, good reply is sent to the client.</li>
+ *   <li>When the master fails this request (connect, reset, timeout, fail-on-status, marked DOWN)
+ *       the exchange rolls forward: the first backup's complete reply is sent at once, or as soon
+ *       as one completes; a backup still staggered is sent now, unless the master's connection
+ *       died on this very request and the query-of-death guard holds it back.</li>
+ *   <li>Every replica failed: 502, or 504 when a timeout was among the causes, with a one-line
+ *       body naming each replica's cause.</li>
+ *   <li>The other replies are read to the end, compared with the one sent (divergence), and
+ *       released; their connections go back to the pool.</li>
+ * </ol>
+ * A master reply larger than {@code max-response-buffer} is streamed as it arrives (uncovered:
+ * once bytes reached the client there is nothing to roll forward to).
+ *
+ * <p>Everything runs on the client channel's event loop, the same loop as the replica
+ * connections: no locks.
+ */
+public final class Exchange {
+    private final Channel client;
+    private final FullHttpRequest request;
+    private final boolean clientKeepAlive;
+    private final boolean clientHttp10;
+    private final boolean headRequest;
+    private final ExchangeSettings settings;
+    private final ExchangeEvents events;
+    private final DivergenceLog divergenceLog;
+    private final ClientReply front;
+    private final List<ReplicaCall> calls;
+
+    private ReplicaRequest replicaRequest;
+    private FailureCause masterFailure;
+    private ReplicaCall chosen;
+    private boolean replied;
+    private boolean keepAliveReply;
+    private boolean clientGone;
+    private boolean finished;
+
+    /**
+     * @param request  owned by the exchange from here on; released when it finishes
+     * @param replicas in service, in priority order (at least one)
+     */
+    public Exchange(Channel client, FullHttpRequest request, List<Replica> replicas, ExchangeSettings settings,
+                    ExchangeEvents events, DivergenceLog divergenceLog, ClientReply front) {
+        this.client = client;
+        this.request = request;
+        this.clientKeepAlive = HttpUtil.isKeepAlive(request);
+        this.clientHttp10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+        this.headRequest = HttpMethod.HEAD.equals(request.method());
+        this.settings = settings;
+        this.events = events;
+        this.divergenceLog = divergenceLog;
+        this.front = front;
+        this.calls = new ArrayList<>(replicas.size());
+        for (Replica r : replicas) {
+            calls.add(new ReplicaCall(this, r, client.eventLoop()));
+        }
+    }
+
+    public void start() {
+        events.inflightIncrement();
+        replicaRequest = ReplicaRequest.of(request, client.remoteAddress(), client.localAddress());
+        boolean staggered = settings.staggerNanos() > 0;
+        if (staggered) {
+            for (int i = 1; i < calls.size(); i++) {
+                calls.get(i).staggerUntil(settings.staggerNanos());
+            }
+        }
+        calls.get(0).dispatch();
+        if (!staggered) {
+            for (int i = 1; i < calls.size(); i++) {
+                calls.get(i).dispatch();
+            }
+        }
+    }
+
+    /** A health source marked {@code replica} DOWN: its copy of this request fails now. */
+    public void replicaDown(Replica replica) {
+        for (ReplicaCall c : calls) {
+            if (c.replica() == replica) {
+                c.replicaDown();
+            }
+        }
+    }
+
+    /** The client connection closed. The replicas still finish the request (all replicas run every request). */
+    public void clientGone() {
+        clientGone = true;
+        if (chosen != null && !chosen.terminal()) {
+            chosen.abandon();
+        }
+    }
+
+    /** The client's socket drained or filled up: resume or pause the streamed replica. */
+    public void clientWritabilityChanged() {
+        if (chosen != null && !chosen.terminal()) {
+            chosen.autoRead(client.isWritable());
+        }
+    }
+
+    public boolean finished() {
+        return finished;
+    }
+
+    ExchangeSettings settings() {
+        return settings;
+    }
+
+    ExchangeEvents events() {
+        return events;
+    }
+
+    ReplicaRequest replicaRequest() {
+        return replicaRequest;
+    }
+
+    // ---- reports from the calls
+
+    void onComplete(ReplicaCall call) {
+        if (settings.failsOn(call.status())) {
+            call.markFailedByStatus();
+            events.replicaFailed(call.replica(), FailureCause.STATUS);
+        } else {
+            events.replicaSucceeded(call.replica());
+        }
+        if (!replied) {
+            decide();
+        }
+        maybeFinish();
+    }
+
+    void onFailed(ReplicaCall call, boolean wasStreaming) {
+        boolean replicaAtFault = call.cause() != FailureCause.QUARANTINED && call.cause() != FailureCause.REPLICA_DOWN
+                && !(clientGone && call == chosen);
+        if (replicaAtFault) {
+            events.replicaFailed(call.replica(), call.cause());
+        }
+        if (wasStreaming && call == chosen) {
+            // bytes of this reply already reached the client: all we can do is close honestly
+            client.close();
+            front.replied(this, false);
+        }
+        if (!replied) {
+            decide();
+        }
+        maybeFinish();
+    }
+
+    /** A reply outgrew the buffer: true = stream it to the client now; false = drop its body. */
+    boolean onOverflow(ReplicaCall call) {
+        if (replied || settings.failsOn(call.status())) {
+            return false;
+        }
+        ReplicaCall master = calls.get(0);
+        if (call == master && masterFailure == null) {
+            startStreaming(call, Outcome.MASTER);
+            return true;
+        }
+        if (call != master && masterFailure != null) {
+            startStreaming(call, Outcome.ROLLED_FORWARD);
+            return true;
+        }
+        return false;
+    }
+
+    /** A piece of the streamed reply; ownership of {@code content} passes here. */
+    void stream(ReplicaCall call, HttpContent content, boolean last) {
+        if (call != chosen || clientGone) {
+            content.release();
+            return;
+        }
+        if (last) {
+            client.writeAndFlush(content).addListener(keepAliveReply ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
+            front.replied(this, keepAliveReply);
+        } else {
+            client.writeAndFlush(content);
+            if (!client.isWritable()) {
+                call.autoRead(false);
+            }
+        }
+    }
+
+    // ---- decisions
+
+    private void decide() {
+        ReplicaCall master = calls.get(0);
+        if (masterFailure == null) {
+            if (master.usable()) {
+                reply(master, Outcome.MASTER);
+                return;
+            }
+            if (!master.terminal()) {
+                return;
+            }
+            masterFailure = master.cause();
+            if (calls.size() > 1) {
+                events.rolledForward(masterFailure);
+            }
+            boolean poison = settings.holdBackPoison() && masterFailure == FailureCause.RESET;
+            for (int i = 1; i < calls.size(); i++) {
+                ReplicaCall backup = calls.get(i);
+                if (poison) {
+                    backup.holdBack();
+                } else {
+                    backup.dispatch();
+                }
+                if (replied) {
+                    return;
+                }
+            }
+        }
+        boolean pending = false;
+        for (int i = 1; i < calls.size(); i++) {
+            ReplicaCall backup = calls.get(i);
+            if (backup.usable()) {
+                reply(backup, Outcome.ROLLED_FORWARD);
+                return;
+            }
+            pending |= backup.pending();
+        }
+        if (!pending) {
+            replyFailure();
+        }
+    }
+
+    private void reply(ReplicaCall call, Outcome outcome) {
+        replied = true;
+        chosen = call;
+        events.requestCompleted(call.replica().name(), outcome);
+        ByteBuf body = call.takeBody();
+        if (clientGone) {
+            body.release();
+            return;
+        }
+        HttpHeaders headers = replyHeaders(call);
+        int code = call.status();
+        if (code == 204) {
+            headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+        } else if (!headRequest && code != 304) {
+            headers.set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        }
+        keepAliveReply = clientKeepAlive && client.isActive();
+        setConnection(headers, keepAliveReply);
+        client.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, call.head().status(), body,
+                        headers, EmptyHttpHeaders.INSTANCE))
+                .addListener(keepAliveReply ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
+        front.replied(this, keepAliveReply);
+    }
+
+    private void startStreaming(ReplicaCall call, Outcome outcome) {
+        replied = true;
+        chosen = call;
+        events.uncovered();
+        events.requestCompleted(call.replica().name(), outcome);
+        ByteBuf buffered = call.takeBody();
+        if (clientGone) {
+            buffered.release();
+            return;
+        }
+        HttpHeaders headers = replyHeaders(call);
+        keepAliveReply = clientKeepAlive && client.isActive();
+        if (!headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            if (clientHttp10) {
+                keepAliveReply = false; // HTTP/1.0 has no chunked coding: the close ends the body
+            } else {
+                headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            }
+        }
+        setConnection(headers, keepAliveReply);
+        client.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, call.head().status(), headers));
+        client.writeAndFlush(new DefaultHttpContent(buffered));
+        if (!client.isWritable()) {
+            call.autoRead(false);
+        }
+    }
+
+    private void replyFailure() {
+        replied = true;
+        events.requestCompleted("none", Outcome.FAILED);
+        if (clientGone) {
+            return;
+        }
+        boolean timeout = false;
+        StringJoiner causes = new StringJoiner("; ");
+        for (ReplicaCall c : calls) {
+            timeout |= c.cause() == FailureCause.TIMEOUT;
+            causes.add(c.replica().name() + ": " + (c.cause() == null
+                    ? "reply larger than max-response-buffer"
+                    : c.cause().tag() + " (" + c.detail() + ")"));
+        }
+        HttpResponseStatus status = timeout ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY;
+        byte[] text = (status.code() + " " + status.reasonPhrase() + ": every replica failed: " + causes + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+        DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.wrappedBuffer(text));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        response.headers().set(HttpHeaderNames.CONTENT_LENGTH, text.length);
+        keepAliveReply = clientKeepAlive && client.isActive();
+        setConnection(response.headers(), keepAliveReply);
+        client.writeAndFlush(response)
+                .addListener(keepAliveReply ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
+        front.replied(this, keepAliveReply);
+    }
+
+    private HttpHeaders replyHeaders(ReplicaCall call) {
+        HttpResponse head = call.head();
+        HttpHeaders headers = new DefaultHttpHeaders(false);
+        headers.set(head.headers());
+        HopByHopHeaders.strip(headers);
+        if (settings.servedByHeader() != null) {
+            headers.set(settings.servedByHeader(), call.replica().name());
+        }
+        return headers;
+    }
+
+    private void setConnection(HttpHeaders headers, boolean keepAlive) {
+        if (!keepAlive) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (clientHttp10) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+    }
+
+    // ---- the end
+
+    private void maybeFinish() {
+        if (finished || !replied) {
+            return;
+        }
+        for (ReplicaCall c : calls) {
+            if (!c.terminal()) {
+                return;
+            }
+        }
+        finished = true;
+        compareReplies();
+        for (ReplicaCall c : calls) {
+            c.releaseBody();
+        }
+        request.release();
+        events.inflightDecrement();
+        front.finished(this);
+    }
+
+    private void compareReplies() {
+        if (chosen == null || chosen.state() != ReplicaCall.State.COMPLETE) {
+            return;
+        }
+        for (ReplicaCall c : calls) {
+            if (c == chosen || c.state() != ReplicaCall.State.COMPLETE || c.failedByStatus()) {
+                continue;
+            }
+            if (c.status() != chosen.status()) {
+                events.divergence(DivergenceKind.STATUS);
+                divergenceLog.record(DivergenceKind.STATUS, request.method().name(), request.uri(),
+                        chosen.replica().name() + " status " + chosen.status(),
+                        c.replica().name() + " status " + c.status());
+            } else if (c.digest() != chosen.digest()) {
+                events.divergence(DivergenceKind.BODY);
+                divergenceLog.record(DivergenceKind.BODY, request.method().name(), request.uri(),
+                        chosen.replica().name() + " body crc32c " + Long.toHexString(chosen.digest()),
+                        c.replica().name() + " body crc32c " + Long.toHexString(c.digest()));
+            }
+        }
+    }
+}

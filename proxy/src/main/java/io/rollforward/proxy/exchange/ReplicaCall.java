@@ -1,0 +1,294 @@
+package io.rollforward.proxy.exchange;
+
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.rollforward.proxy.replica.Replica;
+import io.rollforward.proxy.replica.ReplicaConnection;
+import io.rollforward.proxy.replica.ResponseSink;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32C;
+
+/**
+ * One replica's copy of one request: connect (or reuse), send, time out, and read the reply into
+ * a bounded buffer while digesting it for the divergence check. Runs on its exchange's event loop
+ * and reports every step to the {@link Exchange}, which decides what the client gets.
+ */
+final class ReplicaCall implements ResponseSink {
+    enum State { STAGGERED, CONNECTING, AWAITING, RECEIVING, COMPLETE, FAILED }
+
+    private final Exchange exchange;
+    private final Replica replica;
+    private final EventLoop loop;
+
+    private State state = State.STAGGERED;
+    private ReplicaConnection connection;
+    private boolean retried;
+    private ScheduledFuture<?> timer;
+    private long dispatchedAt;
+
+    private HttpResponse head;
+    private CompositeByteBuf body;
+    private long bodyBytes;
+    private final CRC32C digest = new CRC32C();
+    private boolean overflowed;
+    private boolean streaming;
+    private boolean failedByStatus;
+
+    private FailureCause cause;
+    private String detail;
+
+    ReplicaCall(Exchange exchange, Replica replica, EventLoop loop) {
+        this.exchange = exchange;
+        this.replica = replica;
+        this.loop = loop;
+    }
+
+    Replica replica() {
+        return replica;
+    }
+
+    State state() {
+        return state;
+    }
+
+    boolean terminal() {
+        return state == State.COMPLETE || state == State.FAILED;
+    }
+
+    /** Complete, not a fail-on-status reply, and fully buffered: can be sent to the client. */
+    boolean usable() {
+        return state == State.COMPLETE && !failedByStatus && !overflowed && body != null;
+    }
+
+    /** Still able to deliver a usable reply later. */
+    boolean pending() {
+        return !terminal() && !overflowed;
+    }
+
+    HttpResponse head() {
+        return head;
+    }
+
+    int status() {
+        return head.status().code();
+    }
+
+    long digest() {
+        return digest.getValue();
+    }
+
+    FailureCause cause() {
+        return cause;
+    }
+
+    String detail() {
+        return detail;
+    }
+
+    void markFailedByStatus() {
+        failedByStatus = true;
+        cause = FailureCause.STATUS;
+        detail = "status " + status();
+    }
+
+    boolean failedByStatus() {
+        return failedByStatus;
+    }
+
+    /** Hands the buffered body over to the caller (the client reply). */
+    CompositeByteBuf takeBody() {
+        CompositeByteBuf b = body;
+        body = null;
+        return b;
+    }
+
+    void staggerUntil(long delayNanos) {
+        timer = loop.schedule(this::dispatch, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Sends the copy now (cancels a pending stagger). */
+    void dispatch() {
+        if (state != State.STAGGERED) {
+            return;
+        }
+        cancelTimer();
+        state = State.CONNECTING;
+        dispatchedAt = System.nanoTime();
+        timer = loop.schedule(this::onTimeout, exchange.settings().timeoutNanos(), TimeUnit.NANOSECONDS);
+        connect();
+    }
+
+    /** The query-of-death guard holds this copy back: it is never sent. */
+    void holdBack() {
+        if (state == State.STAGGERED) {
+            fail(FailureCause.QUARANTINED, "held back: the master's connection died on this request");
+        }
+    }
+
+    private void connect() {
+        replica.pool().acquire(loop).addListener((Future<ReplicaConnection> f) -> {
+            if (state != State.CONNECTING) { // failed (timeout, replica down) while connecting
+                if (f.isSuccess()) {
+                    f.getNow().release();
+                }
+                return;
+            }
+            if (!f.isSuccess()) {
+                fail(FailureCause.CONNECT, String.valueOf(f.cause().getMessage()));
+                return;
+            }
+            connection = f.getNow();
+            state = State.AWAITING;
+            connection.send(exchange.replicaRequest().copy(), this).addListener(w -> {
+                if (!w.isSuccess()) {
+                    onBroken(w.cause());
+                }
+            });
+        });
+    }
+
+    @Override
+    public void onHead(HttpResponse response) {
+        if (state != State.AWAITING) {
+            return;
+        }
+        state = State.RECEIVING;
+        head = response;
+        body = connection.channel().alloc().compositeBuffer(Integer.MAX_VALUE);
+    }
+
+    @Override
+    public void onContent(HttpContent content, boolean last) {
+        if (state != State.RECEIVING) {
+            content.release();
+            return;
+        }
+        int n = content.content().readableBytes();
+        if (n > 0) {
+            digest.update(content.content().nioBuffer());
+        }
+        bodyBytes += n;
+        if (streaming) {
+            exchange.stream(this, content, last);
+        } else if (overflowed) {
+            content.release();
+        } else if (bodyBytes > exchange.settings().maxResponseBuffer()) {
+            if (exchange.onOverflow(this)) {
+                streaming = true;
+                cancelTimer(); // a streamed reply may legitimately outlast the per-request timeout
+                exchange.stream(this, content, last);
+            } else {
+                overflowed = true;
+                releaseBody();
+                content.release();
+            }
+        } else if (n > 0) {
+            body.addComponent(true, content.content());
+        } else {
+            content.release();
+        }
+        if (last) {
+            complete();
+        }
+    }
+
+    private void complete() {
+        state = State.COMPLETE;
+        cancelTimer();
+        exchange.events().replicaLatency(replica.name(), System.nanoTime() - dispatchedAt);
+        if (HttpUtil.isKeepAlive(head)) {
+            connection.release();
+        } else {
+            connection.discard();
+        }
+        exchange.onComplete(this);
+    }
+
+    @Override
+    public void onBroken(Throwable failure) {
+        if (terminal()) {
+            return;
+        }
+        if (state == State.AWAITING && connection.reused() && !retried) {
+            // The replica closed an idle keep-alive connection just as we reused it (RFC 9112
+            // §9.3.1): nothing of the reply arrived, so the request was not processed. Once, on a
+            // fresh connection.
+            retried = true;
+            connection.discard();
+            connection = null;
+            state = State.CONNECTING;
+            connect();
+            return;
+        }
+        fail(FailureCause.RESET, describe(failure));
+    }
+
+    private void onTimeout() {
+        if (!terminal()) {
+            fail(FailureCause.TIMEOUT, "no full reply within " + TimeUnit.NANOSECONDS.toMillis(exchange.settings().timeoutNanos()) + "ms");
+        }
+    }
+
+    /** Marked DOWN by a health source while in flight: give up on this copy at once. */
+    void replicaDown() {
+        if (!terminal() && state != State.STAGGERED) {
+            fail(FailureCause.REPLICA_DOWN, "replica marked DOWN");
+        } else if (state == State.STAGGERED) {
+            fail(FailureCause.REPLICA_DOWN, "replica marked DOWN before dispatch");
+        }
+    }
+
+    /** The client went away while this call streamed to it. */
+    void abandon() {
+        if (!terminal()) {
+            fail(FailureCause.RESET, "client closed");
+        }
+    }
+
+    void fail(FailureCause failure, String why) {
+        if (terminal()) {
+            return;
+        }
+        boolean wasStreaming = streaming;
+        state = State.FAILED;
+        cause = failure;
+        detail = why;
+        cancelTimer();
+        releaseBody();
+        if (connection != null) {
+            connection.discard();
+        }
+        exchange.onFailed(this, wasStreaming);
+    }
+
+    void releaseBody() {
+        if (body != null) {
+            body.release();
+            body = null;
+        }
+    }
+
+    /** Pauses or resumes reading the replica (backpressure while streaming to a slow client). */
+    void autoRead(boolean on) {
+        if (connection != null) {
+            connection.channel().config().setAutoRead(on);
+        }
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    private static String describe(Throwable t) {
+        String m = t.getMessage();
+        return m == null ? t.getClass().getSimpleName() : m;
+    }
+}

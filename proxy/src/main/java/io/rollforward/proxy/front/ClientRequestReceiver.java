@@ -1,0 +1,149 @@
+package io.rollforward.proxy.front;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import io.rollforward.proxy.exchange.ClientReply;
+import io.rollforward.proxy.exchange.Exchange;
+import java.util.ArrayDeque;
+
+/**
+ * Turns each whole client request into an {@link Exchange}, one at a time per connection so
+ * replies leave in request order (pipelined requests wait in a short queue; past
+ * {@value #MAX_PIPELINED} the connection stops reading until the queue drains).
+ *
+ * <pre>
+ *   client socket -> HttpServerCodec -> HttpObjectAggregator -> ClientRequestReceiver -> Exchange
+ * </pre>
+ *
+ * A request the decoder could not parse gets 400 (414 for a request line too long, 431 for a
+ * header section too large) and the connection closes; nothing is forwarded.
+ */
+final class ClientRequestReceiver extends ChannelInboundHandlerAdapter implements ClientReply {
+    static final int MAX_PIPELINED = 16;
+
+    private final ExchangeFactory exchanges;
+    private final FrontEvents events;
+    private final ArrayDeque<FullHttpRequest> queued = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private Exchange current;
+    private boolean closing;
+
+    ClientRequestReceiver(ExchangeFactory exchanges, FrontEvents events) {
+        this.exchanges = exchanges;
+        this.events = events;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof FullHttpRequest request) || closing) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        DecoderResult result = request.decoderResult();
+        if (result.isFailure()) {
+            request.release();
+            reject(result.cause());
+            return;
+        }
+        if (current != null) {
+            queued.add(request);
+            if (queued.size() >= MAX_PIPELINED) {
+                ctx.channel().config().setAutoRead(false);
+            }
+            return;
+        }
+        start(request);
+    }
+
+    private void reject(Throwable cause) {
+        closing = true;
+        if (cause instanceof TooLongHttpLineException) {
+            events.rejected(FrontEvents.URI_TOO_LONG);
+            ErrorReplies.sendAndClose(ctx, HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long");
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            events.rejected(FrontEvents.HEADER_TOO_LARGE);
+            ErrorReplies.sendAndClose(ctx, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "header section too large");
+        } else {
+            events.rejected(FrontEvents.BAD_REQUEST);
+            String why = cause instanceof TooLongFrameException ? "request too large" : "malformed request";
+            ErrorReplies.sendAndClose(ctx, HttpResponseStatus.BAD_REQUEST, why);
+        }
+    }
+
+    private void start(FullHttpRequest request) {
+        Exchange exchange = exchanges.create(ctx.channel(), request, this);
+        if (exchange == null) {
+            request.release();
+            closing = true;
+            events.rejected(FrontEvents.NO_REPLICA);
+            ErrorReplies.sendAndClose(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "no replica is in service");
+            return;
+        }
+        current = exchange;
+        exchange.start();
+    }
+
+    @Override
+    public void replied(Exchange exchange, boolean keepAlive) {
+        if (exchange != current) {
+            return;
+        }
+        current = null;
+        if (!keepAlive) {
+            closing = true;
+            releaseQueued();
+            return;
+        }
+        FullHttpRequest next = queued.poll();
+        if (!ctx.channel().config().isAutoRead() && queued.size() < MAX_PIPELINED / 2) {
+            ctx.channel().config().setAutoRead(true);
+        }
+        if (next != null) {
+            start(next);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (current != null) {
+            current.clientWritabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        releaseQueued();
+        if (current != null) {
+            current.clientGone();
+            current = null;
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // I/O errors on the client socket (reset by peer): the connection is gone
+        ctx.close();
+    }
+
+    private void releaseQueued() {
+        FullHttpRequest r;
+        while ((r = queued.poll()) != null) {
+            r.release();
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.rollforward.proxy.replica;
+
+import io.rollforward.config.ReplicaConfig;
+import java.util.Objects;
+
+/**
+ * One web server behind the proxy: its place in the priority order, its connection pool and
+ * whether it is in service. Health sources (heartbeats, active and passive checks) flip
+ * {@link #inService()} through the {@link ReplicaSet}.
+ */
+public final class Replica {
+    private final ReplicaConfig config;
+    private final int priority;
+    private final ReplicaPool pool;
+    private volatile boolean inService = true;
+
+    public Replica(ReplicaConfig config, int priority, ReplicaPool pool) {
+        this.config = Objects.requireNonNull(config);
+        this.priority = priority;
+        this.pool = Objects.requireNonNull(pool);
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public ReplicaConfig config() {
+        return config;
+    }
+
+    /** 0 for the configured master, then 1, 2, ... in config order. */
+    public int priority() {
+        return priority;
+    }
+
+    public ReplicaPool pool() {
+        return pool;
+    }
+
+    /** True while the replica takes requests (UP, and admitted back by its rejoin policy). */
+    public boolean inService() {
+        return inService;
+    }
+
+    void inService(boolean value) {
+        inService = value;
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+}

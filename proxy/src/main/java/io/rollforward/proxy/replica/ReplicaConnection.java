@@ -1,0 +1,68 @@
+package io.rollforward.proxy.replica;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.pool.ChannelPool;
+import io.netty.handler.codec.http.HttpRequest;
+
+/**
+ * One replica connection borrowed from a {@link ReplicaPool} for one request. Give it back with
+ * {@link #release()} once the response was read to the end, or {@link #discard()} it when the
+ * response is broken, abandoned or unread.
+ */
+public final class ReplicaConnection {
+    private final Channel channel;
+    private final ChannelPool pool;
+    private final boolean reused;
+    private boolean returned;
+
+    ReplicaConnection(Channel channel, ChannelPool pool, boolean reused) {
+        this.channel = channel;
+        this.pool = pool;
+        this.reused = reused;
+    }
+
+    /** True when the connection already carried an earlier request (keep-alive reuse). */
+    public boolean reused() {
+        return reused;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    /** Writes the request; the response goes to {@code sink}. The request is released by the write. */
+    public ChannelFuture send(HttpRequest request, ResponseSink sink) {
+        channel.pipeline().get(OriginResponseReceiver.class).attach(sink);
+        return channel.writeAndFlush(request);
+    }
+
+    /** Back to the pool for reuse (the response was complete and keep-alive allows it). */
+    public void release() {
+        if (returned) {
+            return;
+        }
+        returned = true;
+        OriginResponseReceiver receiver = channel.pipeline().get(OriginResponseReceiver.class);
+        if (receiver == null || receiver.attached() || !channel.isActive()) {
+            channel.close();
+        } else {
+            channel.config().setAutoRead(true);
+        }
+        pool.release(channel);
+    }
+
+    /** Closes the connection: its state is unknown or unwanted. */
+    public void discard() {
+        if (returned) {
+            return;
+        }
+        returned = true;
+        OriginResponseReceiver receiver = channel.pipeline().get(OriginResponseReceiver.class);
+        if (receiver != null) {
+            receiver.detach();
+        }
+        channel.close();
+        pool.release(channel);
+    }
+}

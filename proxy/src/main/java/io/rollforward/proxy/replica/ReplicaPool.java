@@ -1,0 +1,136 @@
+package io.rollforward.proxy.replica;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.pool.AbstractChannelPoolHandler;
+import io.netty.channel.pool.ChannelHealthChecker;
+import io.netty.channel.pool.SimpleChannelPool;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.rollforward.config.HostPort;
+import io.rollforward.config.Limits;
+import io.rollforward.proxy.transport.Transport;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Keep-alive connections to one replica, one bounded pool per event loop: an Exchange borrows a
+ * connection on its client's event loop, so the connection, the Exchange and the client channel
+ * share a thread and need no locks (as Netty's proxy example does with {@code inbound.eventLoop()}).
+ *
+ * <p>At most {@code replica-pool-size} idle connections are kept per event loop; an extra one is
+ * closed on release. An idle pooled connection is closed after {@code replica-idle-timeout}, which
+ * should be shorter than the replica's own keep-alive timeout (Apache's default is 5s) so that
+ * the replica never closes a connection just as the proxy reuses it.
+ */
+public final class ReplicaPool implements AutoCloseable {
+    private static final AttributeKey<Integer> USES = AttributeKey.valueOf("rollforward.uses");
+
+    private final HostPort address;
+    private final Transport transport;
+    private final Limits limits;
+    private final ConcurrentMap<EventLoop, BoundedPool> pools = new ConcurrentHashMap<>();
+    private final LongAdder opened = new LongAdder();
+
+    public ReplicaPool(HostPort address, Transport transport, Limits limits) {
+        this.address = address;
+        this.transport = transport;
+        this.limits = limits;
+    }
+
+    /** A connection on {@code loop}; call from {@code loop}. */
+    public Future<ReplicaConnection> acquire(EventLoop loop) {
+        BoundedPool pool = pools.computeIfAbsent(loop, this::newPool);
+        Promise<ReplicaConnection> promise = loop.newPromise();
+        pool.acquire().addListener((Future<Channel> f) -> {
+            if (!f.isSuccess()) {
+                promise.setFailure(f.cause());
+                return;
+            }
+            Channel ch = f.getNow();
+            int uses = ch.attr(USES).get();
+            ch.attr(USES).set(uses + 1);
+            promise.setSuccess(new ReplicaConnection(ch, pool, uses > 0));
+        });
+        return promise;
+    }
+
+    /** Connections opened to this replica since start (reuse keeps this low). */
+    public long connectionsOpened() {
+        return opened.sum();
+    }
+
+    /** Idle connections currently pooled, over all event loops (for tests and status). */
+    public int idleConnections() {
+        return pools.values().stream().mapToInt(BoundedPool::idle).sum();
+    }
+
+    private BoundedPool newPool(EventLoop loop) {
+        Bootstrap bootstrap = new Bootstrap()
+                .group(loop)
+                .channel(transport.socketChannel())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) limits.connectTimeout().toMillis())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .remoteAddress(InetSocketAddress.createUnresolved(address.host(), address.port()));
+        long idleMillis = limits.replicaIdleTimeout().toMillis();
+        int maxHeader = Math.max(8192, limits.maxHeaderSize());
+        return new BoundedPool(bootstrap, new AbstractChannelPoolHandler() {
+            @Override
+            public void channelCreated(Channel ch) {
+                opened.increment();
+                ch.attr(USES).set(0);
+                ch.pipeline().addLast(
+                        new HttpClientCodec(limits.maxInitialLineLength(), maxHeader, 64 * 1024),
+                        new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS),
+                        new OriginResponseReceiver());
+            }
+        }, limits.replicaPoolSize());
+    }
+
+    @Override
+    public void close() {
+        pools.values().forEach(SimpleChannelPool::close);
+        pools.clear();
+    }
+
+    /** Netty's pool, most-recently-used first, keeping at most {@code maxIdle} idle connections. */
+    private static final class BoundedPool extends SimpleChannelPool {
+        private final int maxIdle;
+        private int idle;
+
+        BoundedPool(Bootstrap bootstrap, AbstractChannelPoolHandler handler, int maxIdle) {
+            super(bootstrap, handler, ChannelHealthChecker.ACTIVE, true, true);
+            this.maxIdle = maxIdle;
+        }
+
+        int idle() {
+            return idle;
+        }
+
+        @Override
+        protected boolean offerChannel(Channel channel) {
+            if (idle >= maxIdle) {
+                return false;
+            }
+            idle++;
+            return super.offerChannel(channel);
+        }
+
+        @Override
+        protected Channel pollChannel() {
+            Channel ch = super.pollChannel();
+            if (ch != null) {
+                idle--;
+            }
+            return ch;
+        }
+    }
+}
