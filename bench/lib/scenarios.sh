@@ -64,7 +64,8 @@ describe_machine() {
   if uses_rollforward; then
     echo "- java: $(java -version 2>&1 | head -1)${ROLLFORWARD_JAVA_OPTS:+, opts: $ROLLFORWARD_JAVA_OPTS}"
   fi
-  echo "- load while measuring: client, proxies and both origins share these $(nproc) cpus"
+  echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine shows here)"
+  echo "- client, proxies and both origins share these $(nproc) cpus"
 }
 
 # ---------------------------------------------------------------- throughput / latency
@@ -213,7 +214,9 @@ write_results() {
     echo "## $(date -u '+%Y-%m-%d %H:%M UTC')${NOTE:+ — $NOTE}"
     echo
     cat "$OUT/machine.md"
+    echo "- load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo
+    if [ -s "$OUT/notes.md" ]; then echo "Notes:"; echo; sort -u "$OUT/notes.md"; echo; fi
     echo "Invocation: \`ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP CONNECTIONS=$CONNECTIONS THREADS=$THREADS" \
          "TARGETS=\"$TARGETS\" bench/run.sh ${SCENARIOS[*]}\`"
     echo

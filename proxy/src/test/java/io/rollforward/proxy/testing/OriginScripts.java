@@ -10,7 +10,9 @@ final class OriginScripts {
     static final String SLOW = """
             #!/bin/sh
             # /cgi-bin/slow?ms=N[&id=X]: sleeps N milliseconds (default 200), then answers 200.
-            # The id comes back as X-Req-Id so a load client can match replies to requests.
+            # The id comes back as X-Req-Id so a load client can match replies to requests. The body is
+            # the same on every origin (the origin name is only in the X-Origin header), so a mirroring
+            # proxy sees no divergence.
             # Shell built-ins only (plus sleep): the failover bench runs ~250 of these a second.
             set -f
             ms=200
@@ -25,8 +27,8 @@ final class OriginScripts {
             case "$ms" in ''|*[!0-9]*) ms=200 ;; esac
             case "$id" in *[!A-Za-z0-9_.-]*) id= ;; esac
             sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
-            printf 'Content-Type: text/plain\\r\\nX-Req-Id: %s\\r\\nX-Slept-Ms: %s\\r\\n\\r\\nslept %s ms on %s\\n' \\
-              "$id" "$ms" "$ms" "$ORIGIN_NAME"
+            printf 'Content-Type: text/plain\\r\\nX-Req-Id: %s\\r\\nX-Slept-Ms: %s\\r\\n\\r\\nslept %s ms\\n' \\
+              "$id" "$ms" "$ms"
             """;
 
     /**
