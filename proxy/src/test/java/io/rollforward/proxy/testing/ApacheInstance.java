@@ -12,7 +12,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.slf4j.Logger;
@@ -125,18 +124,7 @@ public final class ApacheInstance implements AutoCloseable {
      * list with the backup's to check that both got the same requests.
      */
     public List<EchoedRequest> echoedRequests() throws IOException {
-        Path echoLog = serverRoot.logDir().resolve("echo.log");
-        if (!Files.exists(echoLog)) {
-            return List.of();
-        }
-        List<EchoedRequest> requests = new ArrayList<>();
-        for (String line : Files.readAllLines(echoLog)) {
-            String[] fields = line.split(" ");
-            if (fields.length == 4) {
-                requests.add(new EchoedRequest(fields[0], fields[1], Long.parseLong(fields[2]), fields[3]));
-            }
-        }
-        return List.copyOf(requests);
+        return EchoedRequest.readLog(serverRoot.logDir().resolve("echo.log"));
     }
 
     /**
@@ -175,13 +163,15 @@ public final class ApacheInstance implements AutoCloseable {
     /** Stops Apache (hard if graceful fails) and deletes the ServerRoot. Safe to call twice. */
     @Override
     public void close() {
+        ApacheProcess running = process;
         try {
-            if (process != null) {
+            if (running != null) {
                 try {
                     stop();
                 } catch (RuntimeException e) {
                     log.warn("apache {}: graceful stop failed, killing: {}", name, e.toString());
-                    killHard();
+                    process = null;
+                    running.killHard();
                 }
             }
         } finally {
@@ -273,10 +263,6 @@ public final class ApacheInstance implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** One request as the echo CGI logged it. */
-    public record EchoedRequest(String method, String uri, long bodyLength, String bodySha256) {
     }
 
     /** Apache exited or failed while starting; the message carries its output and error log. */

@@ -88,8 +88,8 @@ class ApacheInstanceTest {
             assertThat(failing.statusCode()).isEqualTo(503);
 
             assertThat(origin.echoedRequests()).containsExactly(
-                    new ApacheInstance.EchoedRequest("POST", "/cgi-bin/echo?x=1", body.length, sha),
-                    new ApacheInstance.EchoedRequest("POST", "/cgi-bin/echo?status=503", 1,
+                    new EchoedRequest("POST", "/cgi-bin/echo?x=1", body.length, sha),
+                    new EchoedRequest("POST", "/cgi-bin/echo?status=503", 1,
                             HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                                     .digest("x".getBytes(StandardCharsets.US_ASCII)))));
         }
