@@ -148,8 +148,8 @@ run_failover() {
   python3 - "$OUT" $FAILOVER_TARGETS <<'PY'
 import json, sys, os
 out, targets = sys.argv[1], sys.argv[2:]
-print("| target | requests | errors | in flight at kill | in-flight errors | in-flight p50 ms | in-flight p99 ms | in-flight max ms | errors sent after kill | last error after kill ms |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+print("| target | requests | errors | in flight at kill | in-flight errors | in-flight p50 ms | in-flight p99 ms | in-flight max ms | in-flight answered after kill p50 / max ms | all requests p50 / p99 ms | errors sent after kill | last error after kill ms |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for t in targets:
     path = os.path.join(out, f"failover-{t}.json")
     try:
@@ -157,9 +157,9 @@ for t in targets:
     except (OSError, ValueError):
         r = {"skipped": True}
     if r.get("skipped"):
-        print(f"| {t} | skipped | | | | | | | | |"); continue
+        print(f"| {t} | skipped | | | | | | | | | | |"); continue
     f = lambda k: "-" if r.get(k) is None else r[k]
-    print(f"| {t} | {r['sent']} | {r['errors']} | {r['in_flight_at_kill']} | {r['in_flight_errors']} | {f('in_flight_p50_ms')} | {f('in_flight_p99_ms')} | {f('in_flight_max_ms')} | {r['errors_sent_after_kill']} | {f('last_error_after_kill_ms')} |")
+    print(f"| {t} | {r['sent']} | {r['errors']} | {r['in_flight_at_kill']} | {r['in_flight_errors']} | {f('in_flight_p50_ms')} | {f('in_flight_p99_ms')} | {f('in_flight_max_ms')} | {f('in_flight_answered_after_kill_p50_ms')} / {f('in_flight_answered_after_kill_max_ms')} | {f('all_p50_ms')} / {f('all_p99_ms')} | {r['errors_sent_after_kill']} | {f('last_error_after_kill_ms')} |")
 PY
   echo
 }

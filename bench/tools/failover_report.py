@@ -39,7 +39,7 @@ def main():
     # Requests sent in the last 2 s of the run may simply have been cut off by -d.
     cutoff = run_end - 2.0
     total_errors = 0
-    in_flight, in_flight_errors, in_flight_latencies = 0, 0, []
+    in_flight, in_flight_errors, in_flight_latencies, in_flight_after_kill = 0, 0, [], []
     after_kill_errors, all_latencies, last_error_at = 0, [], None
     for rid, start in sent.items():
         reply = replies.get(rid)
@@ -57,6 +57,7 @@ def main():
             in_flight += 1
             if ok:
                 in_flight_latencies.append(reply[0] - start)
+                in_flight_after_kill.append(reply[0] - kill_at)
             else:
                 in_flight_errors += 1
     ms = lambda v: None if v is None else round(v * 1000.0, 1)
@@ -71,6 +72,11 @@ def main():
         "in_flight_p50_ms": ms(percentile(in_flight_latencies, 50)),
         "in_flight_p99_ms": ms(percentile(in_flight_latencies, 99)),
         "in_flight_max_ms": ms(max(in_flight_latencies) if in_flight_latencies else None),
+        # How long after the kill the in-flight requests were answered: a roll-forward proxy can
+        # answer as soon as the backup's copy is done, a retrying one needs a whole new request.
+        "in_flight_answered_after_kill_p50_ms": ms(percentile(in_flight_after_kill, 50)),
+        "in_flight_answered_after_kill_max_ms": ms(max(in_flight_after_kill) if in_flight_after_kill else None),
+        "kill_at_epoch": kill_at,
         "all_p50_ms": ms(percentile(all_latencies, 50)),
         "all_p99_ms": ms(percentile(all_latencies, 99)),
         "last_error_after_kill_ms": ms(None if last_error_at is None else last_error_at - kill_at),
