@@ -1,0 +1,250 @@
+# shellcheck shell=bash
+# The three scenarios and the RESULTS.md writer. Sourced by run.sh after lib/servers.sh.
+
+port_of() {
+  case $1 in
+    apache-direct) echo "$MASTER_PORT" ;;
+    nginx-proxy) echo "$NGINX_PROXY_PORT" ;;
+    nginx-mirror) echo "$NGINX_MIRROR_PORT" ;;
+    nginx-failover) echo "$NGINX_FAILOVER_PORT" ;;
+    haproxy) echo "$HAPROXY_PORT" ;;
+    rollforward-mirror) echo "$RF_MIRROR_PORT" ;;
+    rollforward-single) echo "$RF_SINGLE_PORT" ;;
+    *) die "unknown target $1" ;;
+  esac
+}
+
+url_of() { echo "http://127.0.0.1:$(port_of "$1")"; }
+
+# serves_ok TARGET: the target answers GET /.testpage with 200 right now.
+serves_ok() {
+  [ "$(curl -s -o /dev/null -m 5 -w '%{http_code}' "$(url_of "$1")/.testpage")" = 200 ]
+}
+
+# pids_of TARGET: the processes whose RSS is the target's memory.
+pids_of() {
+  case $1 in
+    rollforward-mirror) echo "${ROLLFORWARD_MIRROR_PID:-}" ;;
+    rollforward-single) echo "${ROLLFORWARD_SINGLE_PID:-}" ;;
+    nginx-*) echo "$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')" ;;
+    haproxy) echo "$HAPROXY_PID" ;;
+    *) die "no process for $1" ;;
+  esac
+}
+
+rss_mib() {
+  local kib
+  # shellcheck disable=SC2046
+  kib=$(ps -o rss= -p $(echo "$@" | tr ' ' ',' | sed 's/,,*/,/g; s/^,//; s/,$//') | awk '{s+=$1} END {print s+0}')
+  awk -v k="$kib" 'BEGIN {printf "%.1f", k / 1024}'
+}
+
+# established_to PORT: established TCP connections whose local end is 127.0.0.1:PORT.
+established_to() { ss -Htn state established | awk -v p=":$1" '$3 ~ p"$"' | wc -l; }
+
+# accesses PORT: Apache's request counter (mod_status).
+accesses() { curl -s -m 5 "http://127.0.0.1:$1/server-status?auto" | sed -n 's/^Total Accesses: //p'; }
+
+run_wrk() {  # run_wrk OUTFILE ARGS...: one bounded wrk run, command logged to commands.txt
+  local outfile=$1; shift
+  echo "wrk $*" >> "$OUT/commands.txt"
+  wrk "$@" > "$outfile" 2>&1 || log "wrk exited non-zero, see $outfile"
+}
+
+describe_machine() {
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+  echo "- commit: $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$REPO_DIR" diff --quiet 2>/dev/null || echo ' (dirty)')"
+  echo "- cpus: $(nproc) ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'))"
+  echo "- memory: $(free -g | awk '/^Mem:/ {print $2 " GiB total, " $7 " GiB available"}')"
+  echo "- kernel: $(uname -r)"
+  echo "- apache: $(/usr/sbin/apache2 -v | sed -n 's/^Server version: //p') (mpm_event)"
+  echo "- nginx: $(/usr/sbin/nginx -v 2>&1 | sed 's/^nginx version: //')"
+  echo "- haproxy: $(/usr/sbin/haproxy -v | head -1)"
+  echo "- wrk: $(wrk -v 2>&1 | head -1)"
+  if uses_rollforward; then
+    echo "- java: $(java -version 2>&1 | head -1)${ROLLFORWARD_JAVA_OPTS:+, opts: $ROLLFORWARD_JAVA_OPTS}"
+  fi
+  echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine shows here)"
+  echo "- client, proxies and both origins share these $(nproc) cpus"
+}
+
+# ---------------------------------------------------------------- throughput / latency
+run_throughput() {
+  local size target round live=()
+  for target in $TARGETS; do
+    if serves_ok "$target"; then live+=("$target"); else log "throughput: $target is not serving, skipped"; fi
+  done
+  for size in $SIZES; do
+    for target in "${live[@]}"; do
+      log "warm-up $target $size ($WARMUP)"
+      run_wrk "$OUT/warmup-$size-$target.txt" -t "$THREADS" -c "$CONNECTIONS" -d "$WARMUP" "$(url_of "$target")/$size.bin"
+    done
+    # Interleaved (A B C A B C ...) so slow drift of a noisy machine hits every target alike.
+    for round in $(seq "$ROUNDS"); do
+      for target in "${live[@]}"; do
+        log "round $round/$ROUNDS $target $size ($DURATION)"
+        local m0 b0
+        m0=$(accesses "$MASTER_PORT"); b0=$(accesses "$BACKUP_PORT")
+        run_wrk "$OUT/tput-$size-$target-r$round.txt" -t "$THREADS" -c "$CONNECTIONS" -d "$DURATION" \
+          --latency "$(url_of "$target")/$size.bin"
+        echo "ORIGIN_REQUESTS master=$(( $(accesses "$MASTER_PORT") - m0 - 1 )) backup=$(( $(accesses "$BACKUP_PORT") - b0 - 1 ))" \
+          >> "$OUT/tput-$size-$target-r$round.txt"
+      done
+    done
+  done
+  echo "### Throughput and latency"
+  echo
+  echo "wrk -t $THREADS -c $CONNECTIONS -d $DURATION --latency, $ROUNDS interleaved rounds after a $WARMUP warm-up" \
+       "per target; origins are the same two Apache instances for every target."
+  python3 "$BENCH_DIR/tools/throughput_report.py" "$OUT" $TARGETS
+  echo
+}
+
+# ---------------------------------------------------------------- failover
+# await_master_serving TARGET: the target serves from the (restarted) master again.
+await_master_serving() {
+  local url i
+  url="$(url_of "$1")/.testpage"
+  for i in $(seq 300); do
+    if curl -s -m 2 -D - -o /dev/null "$url" | grep -qi '^x-origin: master'; then return 0; fi
+    sleep 0.1
+  done
+  return 1
+}
+
+run_failover() {
+  local target prefix wrk_pid kill_at run_end port
+  for target in $FAILOVER_TARGETS; do
+    if ! port_open "$MASTER_PORT"; then start_apache master "$MASTER_PORT"; fi
+    if ! serves_ok "$target" || ! await_master_serving "$target"; then
+      log "failover: $target does not serve from master, skipped"
+      echo "{\"skipped\": true}" > "$OUT/failover-$target.json"
+      continue
+    fi
+    prefix="$OUT/failover-$target"
+    log "failover $target: $FAILOVER_CONNECTIONS clients on slow?ms=$SLOW_MS for ${FAILOVER_SECONDS}s, kill -9 master at ${KILL_AT}s"
+    echo "wrk -t $THREADS -c $FAILOVER_CONNECTIONS -d ${FAILOVER_SECONDS}s --timeout 10s -s bench/lua/failover.lua $(url_of "$target")/cgi-bin/slow?ms=$SLOW_MS -- $prefix" >> "$OUT/commands.txt"
+    wrk -t "$THREADS" -c "$FAILOVER_CONNECTIONS" -d "${FAILOVER_SECONDS}s" --timeout 10s \
+      -s "$BENCH_DIR/lua/failover.lua" "$(url_of "$target")/cgi-bin/slow?ms=$SLOW_MS" -- "$prefix" \
+      > "$prefix.txt" 2>&1 &
+    wrk_pid=$!
+    STARTED_PIDS+=("$wrk_pid")
+    sleep "$KILL_AT"
+    kill_at=$(date +%s.%N)
+    kill_apache master "$MASTER_PORT"
+    log "master killed at +${KILL_AT}s"
+    wait "$wrk_pid" || log "wrk exited non-zero, see $prefix.txt"
+    run_end=$(date +%s.%N)
+    python3 "$BENCH_DIR/tools/failover_report.py" "$prefix" "$kill_at" "$run_end" > "$prefix.json"
+    log "failover $target: $(cat "$prefix.json")"
+    start_apache master "$MASTER_PORT"
+  done
+  echo "### Failover (kill -9 of the master Apache mid-load)"
+  echo
+  echo "$FAILOVER_CONNECTIONS wrk connections on \`/cgi-bin/slow?ms=$SLOW_MS\` for ${FAILOVER_SECONDS}s; at ${KILL_AT}s" \
+       "the master's whole process group (parent, workers, cgid, running CGIs) gets SIGKILL. Errors = no reply or" \
+       "non-2xx. In flight = sent before the kill, not answered before it; latency is per request, send to reply."
+  echo
+  python3 - "$OUT" $FAILOVER_TARGETS <<'PY'
+import json, sys, os
+out, targets = sys.argv[1], sys.argv[2:]
+print("| target | requests | errors | in flight at kill | in-flight errors | in-flight p50 ms | in-flight p99 ms | in-flight max ms | in-flight answered after kill p50 / max ms | all requests p50 / p99 ms | errors sent after kill | last error after kill ms |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+for t in targets:
+    path = os.path.join(out, f"failover-{t}.json")
+    try:
+        r = json.load(open(path))
+    except (OSError, ValueError):
+        r = {"skipped": True}
+    if r.get("skipped"):
+        print(f"| {t} | skipped | | | | | | | | | | |"); continue
+    f = lambda k: "-" if r.get(k) is None else r[k]
+    print(f"| {t} | {r['sent']} | {r['errors']} | {r['in_flight_at_kill']} | {r['in_flight_errors']} | {f('in_flight_p50_ms')} | {f('in_flight_p99_ms')} | {f('in_flight_max_ms')} | {f('in_flight_answered_after_kill_p50_ms')} / {f('in_flight_answered_after_kill_max_ms')} | {f('all_p50_ms')} / {f('all_p99_ms')} | {r['errors_sent_after_kill']} | {f('last_error_after_kill_ms')} |")
+PY
+  echo
+}
+
+# ---------------------------------------------------------------- memory
+run_memory() {
+  local targets=${MEMORY_TARGETS:-"rollforward-mirror nginx-mirror haproxy"} target port pids idle_pid
+  local rss_start rss_idle rss_load held rows=()
+  for target in $targets; do
+    if [ "$target" = rollforward-mirror ] && [ -n "${ROLLFORWARD_MIRROR_PID:-}" ]; then
+      # A fresh JVM, so earlier scenarios do not inflate the idle figure.
+      kill_pid "$ROLLFORWARD_MIRROR_PID"
+      start_rollforward mirror "$RF_MIRROR_PORT" "$RF_MIRROR_ADMIN" || true
+    fi
+    if ! serves_ok "$target"; then log "memory: $target not serving, skipped"; rows+=("| $target | skipped | | | | |"); continue; fi
+    port=$(port_of "$target")
+    pids=$(pids_of "$target")
+    rss_start=$(rss_mib $pids)
+    log "memory $target: opening $IDLE_CONNECTIONS idle keep-alive connections"
+    echo "python3 bench/tools/idle_connections.py $port $IDLE_CONNECTIONS 120" >> "$OUT/commands.txt"
+    python3 "$BENCH_DIR/tools/idle_connections.py" "$port" "$IDLE_CONNECTIONS" 120 \
+      < /dev/null > "$OUT/idle-$target.txt" 2>&1 &
+    idle_pid=$!
+    STARTED_PIDS+=("$idle_pid")
+    local i
+    for i in $(seq 900); do grep -q '^READY' "$OUT/idle-$target.txt" && break; kill -0 "$idle_pid" 2>/dev/null || break; sleep 0.1; done
+    sleep 2
+    held=$(established_to "$port")
+    rss_idle=$(rss_mib $(pids_of "$target"))
+    log "memory $target: $(head -1 "$OUT/idle-$target.txt"), $held established, RSS $rss_idle MiB"
+    kill_pid "$idle_pid"
+    run_wrk "$OUT/memory-load-$target.txt" -t "$THREADS" -c "$CONNECTIONS" -d "$MEMORY_LOAD" --latency "$(url_of "$target")/1k.bin"
+    rss_load=$(rss_mib $(pids_of "$target"))
+    rows+=("| $target | $rss_start | $(sed -n 's/^READY \([0-9]*\) \([0-9]*\).*/\1 open, \2 failed/p' "$OUT/idle-$target.txt"); $held established | $rss_idle | $rss_load | $(sed -n 's/^Requests\/sec: *//p' "$OUT/memory-load-$target.txt") |")
+  done
+  echo "### Memory (RSS)"
+  echo
+  echo "RSS of the proxy's processes (nginx: master + workers) when started, holding $IDLE_CONNECTIONS idle keep-alive" \
+       "client connections (one GET /.testpage each, then idle), and after $MEMORY_LOAD of wrk load" \
+       "(-c $CONNECTIONS, 1 KiB file, idle clients closed before)."
+  echo
+  echo "| target | RSS at start MiB | idle connections | RSS with idle MiB | RSS after load MiB | load req/s |"
+  echo "|---|---:|---|---:|---:|---:|"
+  printf '%s\n' "${rows[@]}"
+  echo
+}
+
+# ---------------------------------------------------------------- RESULTS.md
+write_results() {
+  local section="$OUT/section.md" results="$BENCH_DIR/RESULTS.md"
+  {
+    echo "## $(date -u '+%Y-%m-%d %H:%M UTC')${NOTE:+ — $NOTE}"
+    echo
+    cat "$OUT/machine.md"
+    echo "- load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo
+    if [ -s "$OUT/notes.md" ]; then echo "Notes:"; echo; sort -u "$OUT/notes.md"; echo; fi
+    echo "Invocation: \`ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP CONNECTIONS=$CONNECTIONS THREADS=$THREADS" \
+         "TARGETS=\"$TARGETS\" bench/run.sh ${SCENARIOS[*]}\`"
+    echo
+    echo "Commands (distinct lines of bench/out/$STAMP/commands.txt). Ports: apache-direct (master) $MASTER_PORT," \
+         "backup $BACKUP_PORT, nginx-proxy $NGINX_PROXY_PORT, nginx-mirror $NGINX_MIRROR_PORT," \
+         "nginx-failover $NGINX_FAILOVER_PORT, haproxy $HAPROXY_PORT, rollforward-mirror $RF_MIRROR_PORT," \
+         "rollforward-single $RF_SINGLE_PORT."
+    echo
+    echo '```'
+    awk '!seen[$0]++' "$OUT/commands.txt"
+    echo '```'
+    echo
+    cat "$OUT/sections.md"
+  } > "$section"
+  cat "$section"
+  if [ "$RECORD" = 1 ]; then
+    python3 - "$results" "$section" <<'PY'
+import sys, os
+results, section = sys.argv[1], open(sys.argv[2]).read()
+head = "# Benchmark results\n\nNewest first. Written by `bench/run.sh` (see bench/README.md); raw output stays in `bench/out/` (git-ignored).\n\n"
+body = ""
+if os.path.exists(results):
+    text = open(results).read()
+    i = text.find("\n## ")
+    if i >= 0:
+        head, body = text[:i + 1] + "\n", text[i + 1:]
+open(results, "w").write(head.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n\n" + body)
+PY
+    log "results prepended to $results"
+  fi
+}
