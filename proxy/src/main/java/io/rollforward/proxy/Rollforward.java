@@ -157,6 +157,7 @@ public final class Rollforward implements AutoCloseable {
         List<Replica> inService = replicas.inService();
         m.put("acting_master", inService.isEmpty() ? null : inService.get(0).name());
         m.put("replicas", health.status());
+        m.put("agents", health.agents());
         m.put("role", "none");
         m.put("vip_owner", null);
         m.put("inflight_requests", exchanges.inflight().size());

@@ -91,6 +91,13 @@ final class AgentListener implements AutoCloseable {
         log.info("listening for agent heartbeats on {} from {}", transport.localAddress(), byAgent.keySet());
     }
 
+    /** Each agent's liveness as the failure detector sees it (ALIVE, LATE, DEAD, REPORTED_DOWN, STARTING). */
+    Map<String, String> liveness() {
+        Map<String, String> m = new java.util.TreeMap<>();
+        detector.statuses().forEach((node, status) -> m.put(node, status.liveness().name()));
+        return m;
+    }
+
     InetSocketAddress localAddress() {
         return transport.localAddress();
     }

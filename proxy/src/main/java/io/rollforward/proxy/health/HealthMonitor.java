@@ -55,6 +55,11 @@ public final class HealthMonitor implements AutoCloseable {
         });
     }
 
+    /** Each replica agent's liveness, for /status; empty without {@code agents}. */
+    public Map<String, String> agents() {
+        return agentListener == null ? Map.of() : agentListener.liveness();
+    }
+
     /** Where agent heartbeats are received, when configured. */
     public Optional<InetSocketAddress> agentAddress() {
         return Optional.ofNullable(agentListener).map(AgentListener::localAddress);
