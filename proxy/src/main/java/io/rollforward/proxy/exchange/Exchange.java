@@ -6,7 +6,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -338,10 +337,9 @@ public final class Exchange {
         front.replied(this, keepAliveReply);
     }
 
+    /** The chosen reply's own headers, made fit for the client hop (they are ours to change). */
     private HttpHeaders replyHeaders(ReplicaCall call) {
-        HttpResponse head = call.head();
-        HttpHeaders headers = new DefaultHttpHeaders(false);
-        headers.set(head.headers());
+        HttpHeaders headers = call.head().headers();
         HopByHopHeaders.strip(headers);
         if (settings.servedByHeader() != null) {
             headers.set(settings.servedByHeader(), call.replica().name());

@@ -32,6 +32,7 @@ final class ReplicaCall implements ResponseSink {
     private long dispatchedAt;
 
     private HttpResponse head;
+    private boolean replicaKeepAlive;
     private CompositeByteBuf body;
     private long bodyBytes;
     private final CRC32C digest = new CRC32C();
@@ -168,6 +169,7 @@ final class ReplicaCall implements ResponseSink {
         }
         state = State.RECEIVING;
         head = response;
+        replicaKeepAlive = HttpUtil.isKeepAlive(response); // before the exchange strips Connection
         body = connection.channel().alloc().compositeBuffer(Integer.MAX_VALUE);
     }
 
@@ -210,7 +212,7 @@ final class ReplicaCall implements ResponseSink {
         state = State.COMPLETE;
         cancelTimer();
         exchange.events().replicaLatency(replica.name(), System.nanoTime() - dispatchedAt);
-        if (HttpUtil.isKeepAlive(head)) {
+        if (replicaKeepAlive) {
             connection.release();
         } else {
             connection.discard();

@@ -2,7 +2,6 @@ package io.rollforward.proxy.exchange;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -41,10 +40,13 @@ final class ReplicaRequest {
         this.body = body;
     }
 
-    /** Does not take ownership of {@code client}'s body: duplicates are retained per copy. */
+    /**
+     * Rewrites {@code client}'s headers in place for the replica hop (the exchange owns the
+     * request and has read what it needs of the client hop). Does not take ownership of its body:
+     * duplicates are retained per copy.
+     */
     static ReplicaRequest of(FullHttpRequest client, SocketAddress clientAddress, SocketAddress localAddress) {
-        HttpHeaders h = new DefaultHttpHeaders(false);
-        h.set(client.headers());
+        HttpHeaders h = client.headers();
         boolean framed = h.contains(HttpHeaderNames.CONTENT_LENGTH) || HttpUtil.isTransferEncodingChunked(client);
         HopByHopHeaders.strip(h);
         h.remove(HttpHeaderNames.EXPECT); // the front already answered 100-continue and read the body
