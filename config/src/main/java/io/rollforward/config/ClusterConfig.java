@@ -16,7 +16,8 @@ import java.util.Optional;
  * @param timing       keepalive/warntime/deadtime/initdead
  * @param keyFile      shared HMAC key (authkeys), not world-readable
  * @param vip          the virtual IP, if any
- * @param preferred    the node that should be ACTIVE when both are up (default: {@code node})
+ * @param preferred    the node that should be ACTIVE when both are up (default: whichever of
+ *                     node and peer sorts first, so both nodes agree)
  * @param autoFailback a returning preferred node takes the VIP back (default false)
  * @param pingNodes    a node that reaches none of these does not take over (ipfail); empty = off
  * @param notifications role-change commands
@@ -29,6 +30,7 @@ public record ClusterConfig(String node, String peer, UdpLink udp, Optional<Seri
         vip = vip == null ? Optional.empty() : vip;
         pingNodes = pingNodes == null ? List.of() : List.copyOf(pingNodes);
         notifications = notifications == null ? NotifyConfig.NONE : notifications;
-        preferred = preferred == null ? node : preferred;
+        // the same default on both nodes of the pair: the name that sorts first
+        preferred = preferred == null ? (peer != null && node != null && peer.compareTo(node) < 0 ? peer : node) : preferred;
     }
 }

@@ -19,6 +19,10 @@ import java.util.Set;
  * @param limits            request, header and buffer bounds
  * @param servedByHeader    header naming the replica that served the reply; empty = off
  *                          (default {@code X-Served-By})
+ * @param mirror            true: every replica in service runs every request (roll-forward);
+ *                          false: pass-through, only the acting master gets the request and a
+ *                          backup gets it only when the master failed (re-executed there, like a
+ *                          classic failover proxy) (default true)
  * @param holdBackPoison    when the master's connection dies on a request whose backup copy is
  *                          still staggered, do not send it to the backup (query-of-death guard,
  *                          default true)
@@ -31,8 +35,8 @@ import java.util.Set;
  */
 public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, Duration stagger,
                                 Duration perRequestTimeout, Set<Integer> failOnStatus, Limits limits,
-                                Optional<String> servedByHeader, boolean holdBackPoison, int ejectAfter,
-                                Duration divergenceLogInterval, AdminConfig admin,
+                                Optional<String> servedByHeader, boolean mirror, boolean holdBackPoison,
+                                int ejectAfter, Duration divergenceLogInterval, AdminConfig admin,
                                 Optional<AgentsConfig> agents, Optional<ClusterConfig> cluster) {
 
     public static final Duration DEFAULT_PER_REQUEST_TIMEOUT = Duration.ofSeconds(5);
@@ -49,28 +53,102 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
 
     /** Defaults for everything but {@code listen} and {@code replicas}; for tests and the demo. */
     public static RollforwardConfig of(HostPort listen, List<ReplicaConfig> replicas) {
-        return new RollforwardConfig(listen, replicas, Duration.ZERO, DEFAULT_PER_REQUEST_TIMEOUT,
-                DEFAULT_FAIL_ON_STATUS, Limits.DEFAULT, Optional.of(DEFAULT_SERVED_BY_HEADER), true, 5,
-                Duration.ofSeconds(10), AdminConfig.DEFAULT, Optional.empty(), Optional.empty());
+        return new Builder(listen, replicas).build();
+    }
+
+    /** A builder holding this config's values, to change a few of them. */
+    public Builder toBuilder() {
+        Builder b = new Builder(listen, replicas);
+        b.stagger = stagger;
+        b.perRequestTimeout = perRequestTimeout;
+        b.failOnStatus = failOnStatus;
+        b.limits = limits;
+        b.servedByHeader = servedByHeader;
+        b.mirror = mirror;
+        b.holdBackPoison = holdBackPoison;
+        b.ejectAfter = ejectAfter;
+        b.divergenceLogInterval = divergenceLogInterval;
+        b.admin = admin;
+        b.agents = agents;
+        b.cluster = cluster;
+        return b;
     }
 
     public RollforwardConfig withStagger(Duration value) {
-        return new RollforwardConfig(listen, replicas, value, perRequestTimeout, failOnStatus, limits,
-                servedByHeader, holdBackPoison, ejectAfter, divergenceLogInterval, admin, agents, cluster);
+        return toBuilder().stagger(value).build();
     }
 
     public RollforwardConfig withPerRequestTimeout(Duration value) {
-        return new RollforwardConfig(listen, replicas, stagger, value, failOnStatus, limits,
-                servedByHeader, holdBackPoison, ejectAfter, divergenceLogInterval, admin, agents, cluster);
+        return toBuilder().perRequestTimeout(value).build();
     }
 
     public RollforwardConfig withLimits(Limits value) {
-        return new RollforwardConfig(listen, replicas, stagger, perRequestTimeout, failOnStatus, value,
-                servedByHeader, holdBackPoison, ejectAfter, divergenceLogInterval, admin, agents, cluster);
+        return toBuilder().limits(value).build();
     }
 
     public RollforwardConfig withAdmin(AdminConfig value) {
-        return new RollforwardConfig(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits,
-                servedByHeader, holdBackPoison, ejectAfter, divergenceLogInterval, value, agents, cluster);
+        return toBuilder().admin(value).build();
+    }
+
+    public RollforwardConfig withReplicas(List<ReplicaConfig> value) {
+        return toBuilder().replicas(value).build();
+    }
+
+    public RollforwardConfig withEjectAfter(int value) {
+        return toBuilder().ejectAfter(value).build();
+    }
+
+    public RollforwardConfig withMirror(boolean value) {
+        return toBuilder().mirror(value).build();
+    }
+
+    public RollforwardConfig withAgents(AgentsConfig value) {
+        return toBuilder().agents(Optional.of(value)).build();
+    }
+
+    public RollforwardConfig withCluster(ClusterConfig value) {
+        return toBuilder().cluster(Optional.of(value)).build();
+    }
+
+    /** Every value starts at its default; {@link ConfigLoader} validates what it sets. */
+    public static final class Builder {
+        private final HostPort listen;
+        private List<ReplicaConfig> replicas;
+        private Duration stagger = Duration.ZERO;
+        private Duration perRequestTimeout = DEFAULT_PER_REQUEST_TIMEOUT;
+        private Set<Integer> failOnStatus = DEFAULT_FAIL_ON_STATUS;
+        private Limits limits = Limits.DEFAULT;
+        private Optional<String> servedByHeader = Optional.of(DEFAULT_SERVED_BY_HEADER);
+        private boolean mirror = true;
+        private boolean holdBackPoison = true;
+        private int ejectAfter = 5;
+        private Duration divergenceLogInterval = Duration.ofSeconds(10);
+        private AdminConfig admin = AdminConfig.DEFAULT;
+        private Optional<AgentsConfig> agents = Optional.empty();
+        private Optional<ClusterConfig> cluster = Optional.empty();
+
+        public Builder(HostPort listen, List<ReplicaConfig> replicas) {
+            this.listen = listen;
+            this.replicas = replicas;
+        }
+
+        public Builder replicas(List<ReplicaConfig> value) { replicas = value; return this; }
+        public Builder stagger(Duration value) { stagger = value; return this; }
+        public Builder perRequestTimeout(Duration value) { perRequestTimeout = value; return this; }
+        public Builder failOnStatus(Set<Integer> value) { failOnStatus = value; return this; }
+        public Builder limits(Limits value) { limits = value; return this; }
+        public Builder servedByHeader(Optional<String> value) { servedByHeader = value; return this; }
+        public Builder mirror(boolean value) { mirror = value; return this; }
+        public Builder holdBackPoison(boolean value) { holdBackPoison = value; return this; }
+        public Builder ejectAfter(int value) { ejectAfter = value; return this; }
+        public Builder divergenceLogInterval(Duration value) { divergenceLogInterval = value; return this; }
+        public Builder admin(AdminConfig value) { admin = value; return this; }
+        public Builder agents(Optional<AgentsConfig> value) { agents = value; return this; }
+        public Builder cluster(Optional<ClusterConfig> value) { cluster = value; return this; }
+
+        public RollforwardConfig build() {
+            return new RollforwardConfig(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits,
+                    servedByHeader, mirror, holdBackPoison, ejectAfter, divergenceLogInterval, admin, agents, cluster);
+        }
     }
 }

@@ -1,10 +1,14 @@
 package io.rollforward.proxy;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.rollforward.config.RollforwardConfig;
+import io.rollforward.proxy.admin.AdminResult;
+import io.rollforward.proxy.admin.AdminServer;
 import io.rollforward.proxy.exchange.DivergenceLog;
 import io.rollforward.proxy.exchange.ExchangeEvents;
 import io.rollforward.proxy.exchange.ExchangeSettings;
@@ -12,67 +16,109 @@ import io.rollforward.proxy.front.ExchangeFactory;
 import io.rollforward.proxy.front.FrontEvents;
 import io.rollforward.proxy.front.FrontInitializer;
 import io.rollforward.proxy.front.InflightExchanges;
+import io.rollforward.proxy.health.HealthMonitor;
+import io.rollforward.proxy.metrics.ProxyMetrics;
+import io.rollforward.proxy.replica.Replica;
 import io.rollforward.proxy.replica.ReplicaSet;
 import io.rollforward.proxy.transport.Transport;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.LinkedHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running proxy: the front port, the replicas and everything that watches them. Built from a
- * validated {@link RollforwardConfig}; {@link #close()} stops it.
+ * The running proxy: the front port, the replicas and what watches them, metrics and the admin
+ * port. Built from a validated {@link RollforwardConfig}; {@link #close()} stops it.
  */
 public final class Rollforward implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Rollforward.class);
 
     private final RollforwardConfig config;
+    private final Transport transport = Transport.best();
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
-    private final ReplicaSet replicas;
-    private final ExchangeFactory exchanges;
-    private final FrontInitializer front;
-    private final Channel frontChannel;
+    private final EventLoopGroup adminLoop;
+    private final List<AutoCloseable> closeInReverse = new ArrayList<>();
+    private ProxyMetrics metrics;
+    private ReplicaSet replicas;
+    private HealthMonitor health;
+    private ExchangeFactory exchanges;
+    private FrontInitializer front;
+    private Channel frontChannel;
+    private InetSocketAddress adminAddress;
 
-    private Rollforward(RollforwardConfig config, ExchangeEvents events, FrontEvents frontEvents) throws InterruptedException {
+    private Rollforward(RollforwardConfig config) {
         this.config = config;
-        Transport transport = Transport.best();
         this.boss = transport.newGroup(1);
         this.workers = transport.newGroup(0);
-        boolean started = false;
-        try {
-            this.replicas = new ReplicaSet(config.replicas(), transport, config.limits());
-            this.exchanges = new ExchangeFactory(replicas, ExchangeSettings.from(config), events,
-                    new DivergenceLog(config.divergenceLogInterval().toNanos()), new InflightExchanges());
-            this.front = new FrontInitializer(config.limits(), exchanges, frontEvents);
-            this.frontChannel = new ServerBootstrap()
-                    .group(boss, workers)
-                    .channel(transport.serverChannel())
-                    .option(ChannelOption.SO_BACKLOG, 1024)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(front)
-                    .bind(config.listen().host(), config.listen().port())
-                    .sync()
-                    .channel();
-            started = true;
-        } finally {
-            if (!started) {
-                boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-                workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            }
-        }
-        log.info("listening on {} ({} transport); replicas {}", frontChannel.localAddress(), transport,
-                replicas.all().stream().map(r -> r.name() + "=" + r.config().address()).toList());
+        this.adminLoop = transport.newGroup(1);
     }
 
+    /** Starts the proxy; on failure everything started so far is stopped again. */
     public static Rollforward start(RollforwardConfig config) throws InterruptedException {
-        return new Rollforward(config, ExchangeEvents.NONE, FrontEvents.NONE);
+        return start(config, ExchangeEvents.NONE, FrontEvents.NONE);
     }
 
+    /** As {@link #start(RollforwardConfig)}, also reporting to the given listeners (tests). */
     public static Rollforward start(RollforwardConfig config, ExchangeEvents events, FrontEvents frontEvents)
             throws InterruptedException {
-        return new Rollforward(config, events, frontEvents);
+        Rollforward proxy = new Rollforward(config);
+        try {
+            proxy.startAll(events, frontEvents);
+            return proxy;
+        } catch (RuntimeException | InterruptedException e) {
+            proxy.close();
+            throw e;
+        }
+    }
+
+    private void startAll(ExchangeEvents extraEvents, FrontEvents extraFrontEvents) throws InterruptedException {
+        metrics = new ProxyMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                config.replicas().stream().map(r -> r.name()).toList());
+        closeInReverse.add(metrics);
+        replicas = new ReplicaSet(config.replicas(), transport, config.limits());
+        closeInReverse.add(replicas);
+        for (Replica r : replicas.all()) {
+            metrics.replicaState(r.name(), r.inService());
+        }
+        replicas.onChange((r, up) -> metrics.replicaState(r.name(), up));
+        health = new HealthMonitor(config, replicas);
+        closeInReverse.add(health);
+        health.listenForAgents(config, adminLoop, metrics::heartbeatRejected);
+
+        ExchangeEvents events = ExchangeEvents.all(metrics, health.exchangeEvents(), extraEvents);
+        FrontEvents frontEvents = reason -> {
+            metrics.clientRejected(reason);
+            extraFrontEvents.rejected(reason);
+        };
+        exchanges = new ExchangeFactory(replicas, ExchangeSettings.from(config), events,
+                new DivergenceLog(config.divergenceLogInterval().toNanos()), new InflightExchanges());
+        front = new FrontInitializer(config.limits(), exchanges, frontEvents);
+
+        OperatorActions actions = new OperatorActions(health, this::stopAccepting,
+                () -> CompletableFuture.completedFuture(AdminResult.conflict("no cluster is configured: nothing to fail over to")));
+        AdminServer admin = new AdminServer(config.admin(), metrics, this::status, actions);
+        closeInReverse.add(admin);
+        adminAddress = admin.start(adminLoop, transport.serverChannel());
+
+        frontChannel = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(front)
+                .bind(config.listen().host(), config.listen().port())
+                .sync()
+                .channel();
+        health.start();
+        log.info("listening on {} ({} transport); replicas {}; admin on {}", frontChannel.localAddress(), transport,
+                replicas.all().stream().map(r -> r.name() + "=" + r.config().address()).toList(), adminAddress);
     }
 
     /** The bound front address (the actual port when the config said 0). */
@@ -80,8 +126,21 @@ public final class Rollforward implements AutoCloseable {
         return (InetSocketAddress) frontChannel.localAddress();
     }
 
+    /** The bound admin address. */
+    public InetSocketAddress adminAddress() {
+        return adminAddress;
+    }
+
     public ReplicaSet replicas() {
         return replicas;
+    }
+
+    public HealthMonitor health() {
+        return health;
+    }
+
+    public ProxyMetrics metrics() {
+        return metrics;
     }
 
     public InflightExchanges inflight() {
@@ -92,14 +151,42 @@ public final class Rollforward implements AutoCloseable {
         return config;
     }
 
+    /** {@code GET /status}. */
+    Map<String, Object> status() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        List<Replica> inService = replicas.inService();
+        m.put("acting_master", inService.isEmpty() ? null : inService.get(0).name());
+        m.put("replicas", health.status());
+        m.put("role", "none");
+        m.put("vip_owner", null);
+        m.put("inflight_requests", exchanges.inflight().size());
+        m.put("client_connections", front.openConnections());
+        return m;
+    }
+
+    private void stopAccepting() {
+        if (frontChannel != null) {
+            frontChannel.close();
+        }
+    }
+
     /** Stops accepting, lets in-flight exchanges finish for up to the per-request timeout, then stops. */
     @Override
     public void close() {
-        frontChannel.close().syncUninterruptibly();
-        replicas.close();
-        long quiet = 0;
+        if (frontChannel != null) {
+            frontChannel.close().syncUninterruptibly();
+        }
         long timeout = Math.max(100, config.perRequestTimeout().toMillis());
-        boss.shutdownGracefully(quiet, timeout, TimeUnit.MILLISECONDS).syncUninterruptibly();
-        workers.shutdownGracefully(quiet, timeout, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, timeout, TimeUnit.MILLISECONDS);
+        workers.shutdownGracefully(0, timeout, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        for (int i = closeInReverse.size() - 1; i >= 0; i--) {
+            try {
+                closeInReverse.get(i).close();
+            } catch (Exception e) {
+                log.warn("while stopping: {}", e.toString());
+            }
+        }
+        adminLoop.shutdownGracefully(0, 1000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        boss.terminationFuture().syncUninterruptibly();
     }
 }

@@ -1,6 +1,7 @@
 package io.rollforward.proxy.cli;
 
 import io.netty.channel.EventLoopGroup;
+import io.rollforward.config.AdminConfig;
 import io.rollforward.config.HostPort;
 import io.rollforward.config.ReplicaConfig;
 import io.rollforward.config.RollforwardConfig;
@@ -11,8 +12,8 @@ import io.rollforward.proxy.transport.Transport;
 import java.io.PrintStream;
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,10 +59,10 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("The proxy keeps serving (the master stays dead, the backup answers). Try:");
             out.println("   curl -i " + uri);
             out.println("   curl -i '" + uri + "slow?ms=500'");
+            out.println("   curl -s http://127.0.0.1:" + proxy.adminAddress().getPort() + "/metrics | grep ^rollforward_requests_total");
+            out.println("   curl -s http://127.0.0.1:" + proxy.adminAddress().getPort() + "/status");
             out.println("Ctrl-C to stop.");
-            CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "demo-stop"));
-            stop.await();
+            StopSignal.await("demo", () -> { });
             return 0;
         } finally {
             originLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -72,15 +73,17 @@ public final class DemoCommand implements Callable<Integer> {
         List<ReplicaConfig> replicas = List.of(
                 ReplicaConfig.of("master", HostPort.of("127.0.0.1", master.port())),
                 ReplicaConfig.of("backup", HostPort.of("127.0.0.1", backup.port())));
-        RollforwardConfig config = RollforwardConfig.of(HostPort.of("127.0.0.1", port), replicas);
+        RollforwardConfig config = RollforwardConfig.of(HostPort.of("127.0.0.1", port), replicas)
+                .withAdmin(new AdminConfig(HostPort.of("127.0.0.1", port == 0 ? 0 : 9901), Optional.empty()));
         try {
             return Rollforward.start(config);
         } catch (Exception bindFailed) {
             if (port == 0) {
                 throw bindFailed;
             }
-            out.printf("port %d is busy; using a free port instead%n", port);
-            return Rollforward.start(RollforwardConfig.of(HostPort.of("127.0.0.1", 0), replicas));
+            out.printf("port %d or 9901 is busy (%s); using free ports instead%n", port, bindFailed.getMessage());
+            return Rollforward.start(RollforwardConfig.of(HostPort.of("127.0.0.1", 0), replicas)
+                    .withAdmin(new AdminConfig(HostPort.of("127.0.0.1", 0), Optional.empty())));
         }
     }
 }

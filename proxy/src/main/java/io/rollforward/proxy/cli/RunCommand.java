@@ -6,7 +6,6 @@ import io.rollforward.config.RollforwardConfig;
 import io.rollforward.proxy.Rollforward;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -36,13 +35,10 @@ public final class RunCommand implements Callable<Integer> {
             log.error("could not start: {}", e.toString());
             return ExitCodes.START_FAILED;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        StopSignal.await("rollforward", () -> {
             log.info("stopping");
             proxy.close();
-            stopped.countDown();
-        }, "rollforward-stop"));
-        stopped.await();
+        });
         return ExitCodes.OK;
     }
 }

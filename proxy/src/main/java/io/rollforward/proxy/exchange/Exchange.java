@@ -49,6 +49,8 @@ import java.util.StringJoiner;
  * connections: no locks.
  */
 public final class Exchange {
+    private static final io.netty.util.AsciiString CONTENT_LENGTH = io.netty.util.AsciiString.cached("Content-Length");
+    private static final io.netty.util.AsciiString CONNECTION = io.netty.util.AsciiString.cached("Connection");
     private final Channel client;
     private final FullHttpRequest request;
     private final boolean clientKeepAlive;
@@ -92,8 +94,10 @@ public final class Exchange {
     public void start() {
         events.inflightIncrement();
         replicaRequest = ReplicaRequest.of(request, client.remoteAddress(), client.localAddress());
-        boolean staggered = settings.staggerNanos() > 0;
-        if (staggered) {
+        // pass-through (mirror off): backups stay STAGGERED with no timer, dispatched only when
+        // the master fails, exactly as a staggered copy would be
+        boolean staggered = settings.staggerNanos() > 0 || !settings.mirror();
+        if (staggered && settings.mirror()) {
             for (int i = 1; i < calls.size(); i++) {
                 calls.get(i).staggerUntil(settings.staggerNanos());
             }
@@ -269,7 +273,7 @@ public final class Exchange {
         if (code == 204) {
             headers.remove(HttpHeaderNames.CONTENT_LENGTH);
         } else if (!headRequest && code != 304) {
-            headers.set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+            headers.set(CONTENT_LENGTH, body.readableBytes());
         }
         keepAliveReply = clientKeepAlive && client.isActive();
         setConnection(headers, keepAliveReply);
@@ -347,9 +351,9 @@ public final class Exchange {
 
     private void setConnection(HttpHeaders headers, boolean keepAlive) {
         if (!keepAlive) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            headers.set(CONNECTION, HttpHeaderValues.CLOSE);
         } else if (clientHttp10) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            headers.set(CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
     }
 
@@ -358,6 +362,11 @@ public final class Exchange {
     private void maybeFinish() {
         if (finished || !replied) {
             return;
+        }
+        if (!settings.mirror()) {
+            for (ReplicaCall c : calls) {
+                c.skip();
+            }
         }
         for (ReplicaCall c : calls) {
             if (!c.terminal()) {

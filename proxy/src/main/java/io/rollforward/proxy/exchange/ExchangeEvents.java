@@ -43,4 +43,73 @@ public interface ExchangeEvents {
 
     default void inflightDecrement() {
     }
+
+    /** Reports to each of {@code listeners} in turn. */
+    static ExchangeEvents all(ExchangeEvents... listeners) {
+        ExchangeEvents[] ls = listeners.clone();
+        return new ExchangeEvents() {
+            @Override
+            public void requestCompleted(String servedBy, Outcome outcome) {
+                for (ExchangeEvents l : ls) {
+                    l.requestCompleted(servedBy, outcome);
+                }
+            }
+
+            @Override
+            public void rolledForward(FailureCause cause) {
+                for (ExchangeEvents l : ls) {
+                    l.rolledForward(cause);
+                }
+            }
+
+            @Override
+            public void replicaLatency(String replica, long nanos) {
+                for (ExchangeEvents l : ls) {
+                    l.replicaLatency(replica, nanos);
+                }
+            }
+
+            @Override
+            public void replicaSucceeded(Replica replica) {
+                for (ExchangeEvents l : ls) {
+                    l.replicaSucceeded(replica);
+                }
+            }
+
+            @Override
+            public void replicaFailed(Replica replica, FailureCause cause) {
+                for (ExchangeEvents l : ls) {
+                    l.replicaFailed(replica, cause);
+                }
+            }
+
+            @Override
+            public void divergence(DivergenceKind kind) {
+                for (ExchangeEvents l : ls) {
+                    l.divergence(kind);
+                }
+            }
+
+            @Override
+            public void uncovered() {
+                for (ExchangeEvents l : ls) {
+                    l.uncovered();
+                }
+            }
+
+            @Override
+            public void inflightIncrement() {
+                for (ExchangeEvents l : ls) {
+                    l.inflightIncrement();
+                }
+            }
+
+            @Override
+            public void inflightDecrement() {
+                for (ExchangeEvents l : ls) {
+                    l.inflightDecrement();
+                }
+            }
+        };
+    }
 }

@@ -14,9 +14,11 @@ import java.util.Optional;
  * @param maxResponseBuffer bytes buffered per replica reply before it is streamed or dropped
  * @param servedByHeader    header naming the replica that served, or null
  * @param holdBackPoison    query-of-death guard
+ * @param mirror            false: backups get a copy only when the master failed (pass-through)
  */
 public record ExchangeSettings(long staggerNanos, long timeoutNanos, BitSet failOnStatus,
-                               long maxResponseBuffer, AsciiString servedByHeader, boolean holdBackPoison) {
+                               long maxResponseBuffer, AsciiString servedByHeader, boolean holdBackPoison,
+                               boolean mirror) {
 
     public static ExchangeSettings from(RollforwardConfig config) {
         BitSet fail = new BitSet(600);
@@ -24,7 +26,7 @@ public record ExchangeSettings(long staggerNanos, long timeoutNanos, BitSet fail
         Optional<String> header = config.servedByHeader();
         return new ExchangeSettings(config.stagger().toNanos(), config.perRequestTimeout().toNanos(), fail,
                 config.limits().maxResponseBuffer(), header.map(AsciiString::of).orElse(null),
-                config.holdBackPoison());
+                config.holdBackPoison(), config.mirror());
     }
 
     boolean failsOn(int status) {

@@ -123,6 +123,15 @@ final class ReplicaCall implements ResponseSink {
         connect();
     }
 
+    /** Pass-through: the master's reply was good, so this backup copy is not needed. */
+    void skip() {
+        if (state == State.STAGGERED) {
+            cancelTimer();
+            state = State.FAILED;
+            detail = "not sent: the master answered (mirror: false)";
+        }
+    }
+
     /** The query-of-death guard holds this copy back: it is never sent. */
     void holdBack() {
         if (state == State.STAGGERED) {

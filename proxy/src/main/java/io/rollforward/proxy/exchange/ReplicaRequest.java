@@ -23,8 +23,11 @@ import java.net.URI;
  * share a reader index).
  */
 final class ReplicaRequest {
-    private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
-    private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    // canonical case on the wire, for people reading captures (names are case-insensitive anyway)
+    private static final AsciiString HOST = AsciiString.cached("Host");
+    private static final AsciiString CONTENT_LENGTH = AsciiString.cached("Content-Length");
+    private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("X-Forwarded-For");
+    private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("X-Forwarded-Proto");
 
     private final HttpMethod method;
     private final String uri;
@@ -51,7 +54,7 @@ final class ReplicaRequest {
             // absolute-form (RFC 9112 §3.2.2): the authority replaces Host
             URI target = URI.create(uri);
             if (target.getRawAuthority() != null) {
-                h.set(HttpHeaderNames.HOST, target.getRawAuthority());
+                h.set(HOST, target.getRawAuthority());
             }
             String path = target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath();
             uri = target.getRawQuery() == null ? path : path + "?" + target.getRawQuery();
@@ -59,12 +62,12 @@ final class ReplicaRequest {
 
         if (!h.contains(HttpHeaderNames.HOST) && localAddress instanceof InetSocketAddress local) {
             // HTTP/1.0 clients may omit Host; HTTP/1.1 replicas require it (RFC 9112 §3.2)
-            h.set(HttpHeaderNames.HOST, local.getHostString() + ":" + local.getPort());
+            h.set(HOST, local.getHostString() + ":" + local.getPort());
         }
 
         int length = client.content().readableBytes();
         if (length > 0 || framed) {
-            h.set(HttpHeaderNames.CONTENT_LENGTH, length);
+            h.set(CONTENT_LENGTH, length);
         }
 
         if (clientAddress instanceof InetSocketAddress inet && inet.getAddress() != null) {

@@ -60,8 +60,9 @@ class ExchangeWireMockTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("from master");
         assertThat(r.headers().firstValue("X-Served-By")).contains("master");
-        backup.verify(1, com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
-                com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/page?q=1")));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                backup.verify(1, com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+                        com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/page?q=1"))));
     }
 
     @Test
@@ -143,17 +144,26 @@ class ExchangeWireMockTest {
         answer(master, 200, "m");
         answer(backup, 200, "b");
         proxy(c -> c.withStagger(Duration.ofMillis(300)));
+        // warm up: the first requests pay for class loading and connection set-up on the master's
+        // side, which shrinks the gap the journals see; the stagger is a property of dispatch
+        for (int i = 0; i < 3; i++) {
+            assertThat(proxy.get("/warm/" + i).body()).isEqualTo("m");
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> backup.getAllServeEvents().size() == 3);
         for (int i = 0; i < 5; i++) {
             assertThat(proxy.get("/s/" + i).body()).isEqualTo("m");
         }
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
-                .until(() -> backup.getAllServeEvents().size() == 5);
+                .until(() -> backup.getAllServeEvents().size() == 8);
         for (int i = 0; i < 5; i++) {
             LoggedRequest m = only(master, "/s/" + i);
             LoggedRequest b = only(backup, "/s/" + i);
             long gap = b.getLoggedDate().getTime() - m.getLoggedDate().getTime();
-            // journal timestamps have millisecond resolution; connection set-up may differ by a few ms
-            assertThat(gap).as("gap for request %d", i).isGreaterThanOrEqualTo(295);
+            // The backup copy leaves the proxy 300 ms after the master's (a timer that never fires
+            // early). The journals stamp arrival, truncated to the millisecond, after each origin's
+            // own socket and parsing path, which differ by a few ms on a loaded machine: hence 10 ms.
+            assertThat(gap).as("gap for request %d", i).isBetween(290L, 1000L);
         }
     }
 
@@ -214,6 +224,25 @@ class ExchangeWireMockTest {
         }).start(master.getPort(), backup.getPort());
         assertThat(proxy.get("/").body()).isEqualTo("one");
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> bodies.get() == 1);
+    }
+
+    @Test
+    void passThroughSendsToTheBackupOnlyWhenTheMasterFailed() throws Exception {
+        master.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("m")));
+        master.stubFor(any(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/sick"))
+                .willReturn(aResponse().withStatus(503)));
+        answer(backup, 200, "b");
+        proxy(c -> c.withMirror(false));
+        for (int i = 0; i < 5; i++) {
+            assertThat(proxy.get("/fine/" + i).body()).isEqualTo("m");
+        }
+        HttpResponse<String> r = proxy.get("/sick");
+        assertThat(r.body()).isEqualTo("b");
+        assertThat(r.headers().firstValue("X-Served-By")).contains("backup");
+        assertThat(backup.getAllServeEvents()).as("only the failed request reached the backup")
+                .extracting(e -> e.getRequest().getUrl()).containsExactly("/sick");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> proxy.proxy().inflight().size() == 0);
     }
 
     private static LoggedRequest only(WireMockExtension origin, String url) {

@@ -1,5 +1,6 @@
 package io.rollforward.proxy.testing;
 
+import io.rollforward.config.AdminConfig;
 import io.rollforward.config.HostPort;
 import io.rollforward.config.ReplicaConfig;
 import io.rollforward.config.RollforwardConfig;
@@ -65,7 +66,8 @@ public final class ProxyUnderTest implements AutoCloseable {
             String name = i == 0 ? "master" : i == 1 ? "backup" : "backup" + i;
             replicas.add(ReplicaConfig.of(name, HostPort.of("127.0.0.1", ports[i])));
         }
-        return RollforwardConfig.of(HostPort.of("127.0.0.1", 0), replicas);
+        return RollforwardConfig.of(HostPort.of("127.0.0.1", 0), replicas)
+                .withAdmin(new AdminConfig(HostPort.of("127.0.0.1", 0), java.util.Optional.empty()));
     }
 
     public Rollforward proxy() {

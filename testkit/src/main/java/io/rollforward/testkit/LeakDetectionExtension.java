@@ -1,4 +1,4 @@
-package io.rollforward.proxy.testing;
+package io.rollforward.testkit;
 
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -11,7 +11,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Fails a test class when Netty's leak detector reports a leaked buffer during it. Registered for
- * every test through {@code META-INF/services} and autodetection; tests run with the detector at
+ * every test through this jar's {@code META-INF/services} and each module's
+ * {@code junit.jupiter.extensions.autodetection.enabled=true}; tests run with the detector at
  * paranoid (every buffer tracked), so a {@code LEAK:} anywhere fails the build.
  *
  * <p>Netty reports a leak only when a later allocation polls its reference queue after a GC, so

@@ -1,0 +1,39 @@
+package io.rollforward.config.internal;
+
+import io.rollforward.config.Limits;
+
+import java.time.Duration;
+
+/** Reads {@code limits}: what the front accepts and what the proxy buffers and pools. */
+final class LimitsReader {
+    private LimitsReader() {
+    }
+
+    static Limits read(Section limits) {
+        Limits d = Limits.DEFAULT;
+        long maxRequestBody = size(limits, "max-request-body", d.maxRequestBody(), Long.MAX_VALUE);
+        int maxHeaderSize = (int) size(limits, "max-header-size", d.maxHeaderSize(), Integer.MAX_VALUE);
+        int maxInitialLine = (int) size(limits, "max-initial-line-length", d.maxInitialLineLength(), Integer.MAX_VALUE);
+        long maxResponseBuffer = size(limits, "max-response-buffer", d.maxResponseBuffer(), Integer.MAX_VALUE);
+        Duration headerReadTimeout = limits.positive("header-read-timeout", d.headerReadTimeout());
+        Duration idleTimeout = limits.positive("idle-timeout", d.idleTimeout());
+        int maxConnections = limits.atLeast("max-connections", 1, d.maxConnections());
+        int poolSize = limits.atLeast("replica-pool-size", 0, d.replicaPoolSize());
+        Duration replicaIdleTimeout = limits.positive("replica-idle-timeout", d.replicaIdleTimeout());
+        Duration connectTimeout = limits.positive("connect-timeout", d.connectTimeout());
+        limits.finish();
+        return new Limits(maxRequestBody, maxHeaderSize, maxInitialLine, maxResponseBuffer, headerReadTimeout,
+                idleTimeout, maxConnections, poolSize, replicaIdleTimeout, connectTimeout);
+    }
+
+    /**
+     * A size in 1..max. The response buffer is capped at 2GiB - 1 as well: it is one ByteBuf,
+     * whose capacity is an int.
+     */
+    private static long size(Section limits, String key, long fallback, long max) {
+        long value = limits.get(key, ScalarType.BYTE_SIZE, fallback);
+        limits.rule(key, value >= 1 && value <= max,
+                max == Long.MAX_VALUE ? ">= 1" : "1.." + max + " bytes");
+        return limits.ok(key) ? value : fallback;
+    }
+}

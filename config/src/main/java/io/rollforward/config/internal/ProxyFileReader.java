@@ -1,0 +1,121 @@
+package io.rollforward.config.internal;
+
+import io.rollforward.config.AdminConfig;
+import io.rollforward.config.AgentsConfig;
+import io.rollforward.config.ClusterConfig;
+import io.rollforward.config.DurationValue;
+import io.rollforward.config.HostPort;
+import io.rollforward.config.Limits;
+import io.rollforward.config.ReplicaConfig;
+import io.rollforward.config.RollforwardConfig;
+import io.rollforward.config.Timing;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Reads the proxy's file ({@code rollforward.yaml}) from its root mapping. */
+public final class ProxyFileReader {
+    private static final HostPort NO_ADDRESS = new HostPort("invalid", 0);
+    private static final HostPort AGENTS_LISTEN = new HostPort("0.0.0.0", 694);
+    private static final int DEFAULT_EJECT_AFTER = 5;
+    private static final Duration DEFAULT_DIVERGENCE_LOG_INTERVAL = Duration.ofSeconds(10);
+
+    private ProxyFileReader() {
+    }
+
+    /** Reads every setting, reporting problems to {@code root.problems()}; the result is only valid if none. */
+    public static RollforwardConfig read(Section root, Path baseDir) {
+        HostPort listen = root.required("listen", ScalarType.LISTEN_ADDRESS).orElse(NO_ADDRESS);
+        List<ReplicaConfig> replicas = ReplicaReader.readAll(root, root.has("agents"));
+        Duration stagger = root.duration("stagger", Duration.ZERO);
+        Duration perRequestTimeout = root.positive("per-request-timeout", RollforwardConfig.DEFAULT_PER_REQUEST_TIMEOUT);
+        if (root.ok("per-request-timeout")) {
+            // A copy sent after the master's deadline could never be used for a roll-forward.
+            root.rule("stagger", stagger.compareTo(perRequestTimeout) < 0,
+                    "< per-request-timeout " + DurationValue.format(perRequestTimeout));
+        }
+        Set<Integer> failOnStatus = root.list("fail-on-status", ScalarType.HTTP_STATUS)
+                .<Set<Integer>>map(LinkedHashSet::new).orElse(RollforwardConfig.DEFAULT_FAIL_ON_STATUS);
+        Optional<String> servedByHeader = servedByHeader(root);
+        boolean mirror = root.get("mirror", ScalarType.BOOLEAN, true);
+        boolean holdBackPoison = root.get("hold-back-poison", ScalarType.BOOLEAN, true);
+        int ejectAfter = root.atLeast("eject-after", 0, DEFAULT_EJECT_AFTER);
+        Duration divergenceLogInterval = root.positive("divergence-log-interval", DEFAULT_DIVERGENCE_LOG_INTERVAL);
+        Limits limits = root.section("limits", "a mapping of limits: {max-request-body: 10MiB, ...}")
+                .map(LimitsReader::read).orElse(Limits.DEFAULT);
+        Optional<Section> adminSection = root.section("admin", "{listen: 127.0.0.1:9901, token-file: admin.token}");
+        AdminConfig admin = adminSection.map(section -> admin(section, baseDir)).orElse(AdminConfig.DEFAULT);
+        Optional<Section> agentsSection = root.section("agents", "{listen: 0.0.0.0:694, key-file: authkey}");
+        Optional<AgentsConfig> agents = agentsSection.map(section -> agents(section, baseDir));
+        Optional<ClusterConfig> cluster = root.section("cluster", "{node: a, peer: b, key-file: authkey, udp: {...}}")
+                .map(section -> ClusterReader.read(section, baseDir));
+        adminPortClash(root, listen, adminSection, admin);
+        agentsPortClash(agentsSection, agents, cluster);
+        root.finish();
+        return new RollforwardConfig(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits,
+                servedByHeader, mirror, holdBackPoison, ejectAfter, divergenceLogInterval, admin, agents, cluster);
+    }
+
+    /** The client and admin ports are both TCP: one port cannot serve both. */
+    private static void adminPortClash(Section root, HostPort listen, Optional<Section> adminSection, AdminConfig admin) {
+        if (!root.ok("listen") || root.problems().failed("admin.listen") || !PortClash.between(listen, admin.listen())) {
+            return;
+        }
+        // Reported where the operator wrote the second of the two.
+        if (adminSection.isPresent() && adminSection.get().has("listen")) {
+            adminSection.get().rule("listen", false, "a port other than listen " + listen + ", both are TCP");
+        } else {
+            root.rule("listen", false, "a port other than admin.listen " + admin.listen() + ", both are TCP");
+        }
+    }
+
+    /** The agents' heartbeats and the pair's are both UDP, on separate sockets with separate keys. */
+    private static void agentsPortClash(Optional<Section> agentsSection, Optional<AgentsConfig> agents,
+                                        Optional<ClusterConfig> cluster) {
+        if (agentsSection.isEmpty() || agents.isEmpty() || cluster.isEmpty()) {
+            return;
+        }
+        Section section = agentsSection.get();
+        Problems problems = section.problems();
+        if (problems.failed("agents.listen") || problems.failed("cluster.udp.port") || problems.failed("cluster.udp.bind")) {
+            return;
+        }
+        HostPort heartbeat = new HostPort(cluster.get().udp().bind(), cluster.get().udp().port());
+        if (PortClash.between(agents.get().listen(), heartbeat)) {
+            problems.report(section.markOf("listen"), "agents.listen", agents.get().listen()
+                    + " (expected: a port other than cluster.udp.port " + heartbeat.port() + ", both are UDP)");
+        }
+    }
+
+    /** {@code served-by-header: X-Name}, or {@code false}/{@code off} for none; {@code true} keeps the default. */
+    private static Optional<String> servedByHeader(Section root) {
+        Optional<String> text = root.optional("served-by-header", ScalarType.HEADER_NAME);
+        if (text.isEmpty()) {
+            return Optional.of(RollforwardConfig.DEFAULT_SERVED_BY_HEADER);
+        }
+        return switch (text.get().toLowerCase(java.util.Locale.ROOT)) {
+            case "false", "off", "no" -> Optional.empty();
+            case "true", "on", "yes" -> Optional.of(RollforwardConfig.DEFAULT_SERVED_BY_HEADER);
+            default -> text;
+        };
+    }
+
+    private static AdminConfig admin(Section admin, Path baseDir) {
+        HostPort listen = admin.get("listen", ScalarType.LISTEN_ADDRESS, AdminConfig.DEFAULT.listen());
+        Optional<Path> tokenFile = admin.optional("token-file", ScalarType.file(baseDir));
+        admin.finish();
+        return new AdminConfig(listen, tokenFile);
+    }
+
+    private static AgentsConfig agents(Section agents, Path baseDir) {
+        HostPort listen = agents.get("listen", ScalarType.LISTEN_ADDRESS, AGENTS_LISTEN);
+        Path keyFile = agents.required("key-file", ScalarType.file(baseDir)).orElse(Path.of(""));
+        Timing timing = TimingReader.read(agents);
+        agents.finish();
+        return new AgentsConfig(listen, keyFile, timing);
+    }
+}

@@ -1,0 +1,52 @@
+package io.rollforward.proxy;
+
+import io.rollforward.proxy.admin.AdminActions;
+import io.rollforward.proxy.admin.AdminResult;
+import io.rollforward.proxy.health.HealthMonitor;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/** What the admin port's mutating calls do to the running proxy. */
+final class OperatorActions implements AdminActions {
+    private final HealthMonitor health;
+    private final Runnable stopAccepting;
+    private final Supplier<CompletionStage<AdminResult>> failover;
+    private volatile boolean draining;
+
+    OperatorActions(HealthMonitor health, Runnable stopAccepting, Supplier<CompletionStage<AdminResult>> failover) {
+        this.health = health;
+        this.stopAccepting = stopAccepting;
+        this.failover = failover;
+    }
+
+    @Override
+    public CompletionStage<AdminResult> drain() {
+        if (draining) {
+            return CompletableFuture.completedFuture(AdminResult.conflict("already draining"));
+        }
+        draining = true;
+        stopAccepting.run();
+        return CompletableFuture.completedFuture(AdminResult.ok(
+                "draining: no new connections; requests in flight finish; /healthz answers 503"));
+    }
+
+    @Override
+    public CompletionStage<AdminResult> failover() {
+        return failover.get();
+    }
+
+    @Override
+    public CompletionStage<AdminResult> rejoin(String replica) {
+        return CompletableFuture.completedFuture(health.rejoin(replica)
+                .map(refusal -> refusal.isEmpty()
+                        ? AdminResult.ok("replica " + replica + " rejoined")
+                        : AdminResult.conflict(refusal))
+                .orElseGet(() -> AdminResult.notFound("no replica named " + replica)));
+    }
+
+    @Override
+    public boolean draining() {
+        return draining;
+    }
+}

@@ -1,0 +1,26 @@
+package io.rollforward.proxy.admin;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What the admin port's mutating calls do; the app implements it. Each call is made on the admin
+ * port's event loop, so it must not block: start the work and return a stage that completes with
+ * the result (e.g. a rejoin {@code hook} runs its resync command on its own thread). The admin
+ * port has already checked the bearer token when a method is called.
+ */
+public interface AdminActions {
+    /** {@code POST /drain}: stop taking new client requests, finish the ones in flight. */
+    CompletionStage<AdminResult> drain();
+
+    /** {@code POST /failover}: hand the active role (and the VIP) to the peer. */
+    CompletionStage<AdminResult> failover();
+
+    /**
+     * {@code POST /replicas/{name}/rejoin}: let a replica held out by {@code rejoin: manual} serve
+     * again. {@link AdminResult#notFound} when no replica has that name.
+     */
+    CompletionStage<AdminResult> rejoin(String replica);
+
+    /** True once a drain started: {@code /healthz} answers 503 so a load balancer stops sending. */
+    boolean draining();
+}

@@ -1,0 +1,123 @@
+package io.rollforward.proxy.health;
+
+import io.rollforward.config.CheckConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * ldirectord-style active checks: every {@code interval}, {@code GET request} on each replica that
+ * has a {@code check}; a pass is the expected status and, if {@code receive} is set, a body that
+ * contains it. {@code fall} failures in a row mark the replica DOWN, {@code rise} passes in a row
+ * mark it UP again. A pass streak of {@code rise} also lifts a passive (outlier) ejection, so a
+ * replica ejected for failing requests comes back once it demonstrably serves its test page.
+ *
+ * <p>Checks run on the JDK HTTP client's threads, scheduled on the health scheduler; never on an
+ * event loop.
+ */
+final class ActiveChecker implements AutoCloseable {
+    private final ScheduledExecutorService scheduler;
+    private final HttpClient client;
+    private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
+
+    ActiveChecker(ScheduledExecutorService scheduler) {
+        this.scheduler = scheduler;
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    void watch(ReplicaHealth health, CheckConfig check) {
+        URI uri = URI.create("http://" + health.replica().config().address() + check.request());
+        Probe probe = new Probe(health, check, uri);
+        tasks.add(scheduler.scheduleWithFixedDelay(probe::run, 0, check.interval().toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    private final class Probe {
+        private final ReplicaHealth health;
+        private final CheckConfig check;
+        private final HttpRequest request;
+        private final AtomicBoolean running = new AtomicBoolean();
+        private int passes;
+        private int failures;
+        private int ejectionsSeen;
+
+        Probe(ReplicaHealth health, CheckConfig check, URI uri) {
+            this.health = health;
+            this.check = check;
+            this.request = HttpRequest.newBuilder(uri).timeout(check.timeout())
+                    .header("User-Agent", "rollforward-check").GET().build();
+        }
+
+        void run() {
+            if (!running.compareAndSet(false, true)) {
+                return; // the previous probe is still waiting for its timeout
+            }
+            client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                    .whenCompleteAsync((response, error) -> {
+                        running.set(false);
+                        String failure = error != null ? describe(error) : verdict(response);
+                        if (failure == null) {
+                            pass();
+                        } else {
+                            fail(failure);
+                        }
+                    }, scheduler);
+        }
+
+        private String verdict(HttpResponse<String> response) {
+            if (response.statusCode() != check.expectStatus()) {
+                return "GET " + check.request() + " answered " + response.statusCode() + " (expected " + check.expectStatus() + ")";
+            }
+            if (check.receive().isPresent() && !response.body().contains(check.receive().get())) {
+                return "GET " + check.request() + " body lacks \"" + check.receive().get() + "\"";
+            }
+            return null;
+        }
+
+        private void pass() {
+            failures = 0;
+            int ejections = health.passiveEjections();
+            if (ejections != ejectionsSeen) {
+                ejectionsSeen = ejections;
+                passes = 0; // only passes after the ejection count towards lifting it
+            }
+            passes++;
+            if (passes >= check.rise()) {
+                health.report(HealthSource.ACTIVE_CHECK, true, passes + " checks passed");
+                if (health.isDownBy(HealthSource.PASSIVE)) {
+                    health.report(HealthSource.PASSIVE, true, "active check passed " + passes + " times since the ejection");
+                }
+            }
+        }
+
+        private void fail(String why) {
+            passes = 0;
+            failures++;
+            if (failures >= check.fall()) {
+                health.report(HealthSource.ACTIVE_CHECK, false, why + " (" + failures + " in a row)");
+            }
+        }
+
+        private String describe(Throwable error) {
+            Throwable t = error.getCause() != null ? error.getCause() : error;
+            String m = t.getMessage();
+            return "GET " + check.request() + " failed: " + t.getClass().getSimpleName() + (m == null ? "" : " " + m);
+        }
+    }
+
+    @Override
+    public void close() {
+        tasks.forEach(t -> t.cancel(false));
+    }
+}

@@ -1,0 +1,164 @@
+package io.rollforward.proxy.health;
+
+import io.rollforward.config.RejoinConfig;
+import io.rollforward.proxy.replica.Replica;
+import io.rollforward.proxy.replica.ReplicaSet;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One replica's verdicts from every {@link HealthSource}, and its way back into service.
+ *
+ * <p>Any source reporting DOWN takes the replica out of service at once (the {@link ReplicaSet}
+ * then rolls every in-flight exchange forward). When the last source says UP again, the replica's
+ * rejoin policy decides: {@code immediate} returns it now; {@code manual} waits for
+ * {@link #adminRejoin()}; {@code hook} runs the configured command and returns it when the command
+ * exits 0. A stateful application wants manual or hook: a replica that was out missed the writes
+ * made meanwhile.
+ *
+ * <p>Reports come from several threads (check scheduler, heartbeat loop, event loops); the state
+ * here is small and guarded by this object's monitor, never held across I/O.
+ */
+public final class ReplicaHealth {
+    private static final Logger log = LoggerFactory.getLogger(ReplicaHealth.class);
+
+    /** Whether the replica waits for something before it rejoins. */
+    public enum Waiting { NOTHING, MANUAL, HOOK }
+
+    private final Replica replica;
+    private final ReplicaSet set;
+    private final RejoinHook hook;
+    private final Map<HealthSource, String> downBy = new EnumMap<>(HealthSource.class);
+    private Waiting waiting = Waiting.NOTHING;
+    private int passiveEjections;
+    private Instant since = Instant.now();
+
+    ReplicaHealth(Replica replica, ReplicaSet set, RejoinHook hook) {
+        this.replica = replica;
+        this.set = set;
+        this.hook = hook;
+    }
+
+    public Replica replica() {
+        return replica;
+    }
+
+    /** A source's verdict; repeated verdicts are cheap no-ops. */
+    public void report(HealthSource source, boolean up, String reason) {
+        boolean takeOut = false;
+        boolean readmit = false;
+        synchronized (this) {
+            if (!up) {
+                boolean first = downBy.isEmpty();
+                if (source == HealthSource.PASSIVE && !downBy.containsKey(source)) {
+                    passiveEjections++;
+                }
+                if (downBy.put(source, reason) == null) {
+                    log.info("replica {}: {} says DOWN ({})", replica.name(), source.tag(), reason);
+                }
+                waiting = Waiting.NOTHING;
+                takeOut = first && replica.inService();
+            } else if (downBy.remove(source) != null) {
+                log.info("replica {}: {} says UP ({})", replica.name(), source.tag(), reason);
+                readmit = downBy.isEmpty() && !replica.inService();
+            }
+            if (takeOut || readmit) {
+                since = Instant.now();
+            }
+        }
+        if (takeOut) {
+            set.setInService(replica, false, source.tag() + ": " + reason);
+        } else if (readmit) {
+            rejoin();
+        }
+    }
+
+    /** How many times passive checks ejected the replica; an active check's streak restarts at each. */
+    public synchronized int passiveEjections() {
+        return passiveEjections;
+    }
+
+    /** True when {@code source} currently holds the replica DOWN. */
+    public synchronized boolean isDownBy(HealthSource source) {
+        return downBy.containsKey(source);
+    }
+
+    private void rejoin() {
+        RejoinConfig policy = replica.config().rejoin();
+        switch (policy.policy()) {
+            case IMMEDIATE -> admit("every health source is UP (rejoin: immediate)");
+            case MANUAL -> {
+                synchronized (this) {
+                    waiting = Waiting.MANUAL;
+                }
+                log.warn("replica {} is healthy again and waits for POST /replicas/{}/rejoin (rejoin: manual)",
+                        replica.name(), replica.name());
+            }
+            case HOOK -> {
+                synchronized (this) {
+                    waiting = Waiting.HOOK;
+                }
+                hook.run(replica, policy).thenAccept(ok -> {
+                    boolean admit;
+                    synchronized (this) {
+                        admit = ok && waiting == Waiting.HOOK && downBy.isEmpty();
+                    }
+                    if (admit) {
+                        admit("rejoin hook exited 0");
+                    } else if (!ok) {
+                        synchronized (this) {
+                            waiting = Waiting.MANUAL;
+                        }
+                        log.error("replica {} stays out: its rejoin hook failed; fix it, then POST /replicas/{}/rejoin",
+                                replica.name(), replica.name());
+                    }
+                });
+            }
+        }
+    }
+
+    /** The admin call; returns why not when the replica cannot rejoin now, else null. */
+    public String adminRejoin() {
+        synchronized (this) {
+            if (!downBy.isEmpty()) {
+                return "replica " + replica.name() + " is still DOWN by " + String.join(", ", reasons().keySet());
+            }
+            if (replica.inService()) {
+                return "replica " + replica.name() + " is already in service";
+            }
+        }
+        admit("rejoined by the admin call");
+        return null;
+    }
+
+    private void admit(String why) {
+        synchronized (this) {
+            waiting = Waiting.NOTHING;
+            since = Instant.now();
+        }
+        set.setInService(replica, true, why);
+    }
+
+    /** For /status. */
+    public synchronized Map<String, Object> status() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", replica.name());
+        m.put("address", replica.config().address().toString());
+        m.put("state", replica.inService() ? "UP" : "DOWN");
+        m.put("down_by", reasons());
+        m.put("waiting_for", waiting == Waiting.NOTHING ? null : waiting.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("rejoin", replica.config().rejoin().policy().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("since", since.toString());
+        return m;
+    }
+
+    private Map<String, String> reasons() {
+        Map<String, String> m = new LinkedHashMap<>();
+        downBy.forEach((k, v) -> m.put(k.tag(), v));
+        return m;
+    }
+}
