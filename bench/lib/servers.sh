@@ -282,8 +282,8 @@ start_rollforward() {
       echo "  - {name: backup, url: http://127.0.0.1:$BACKUP_PORT}"
     fi
     # single: pass-through with one replica, the baseline for what the copy to the backup costs.
-    # RollforwardConfig's Javadoc says "two or more" replicas; if the loader refuses one, the
-    # launcher below runs it (the proxy itself accepts a single replica).
+    # The loader wants at least two replicas, so check-config rejects this file and the
+    # launcher below runs it (Rollforward.start itself accepts a single replica).
     echo "per-request-timeout: 5s"
     echo "admin: {listen: 127.0.0.1:$admin}"
     echo "limits: {max-connections: 20000}"
