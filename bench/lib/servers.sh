@@ -270,7 +270,8 @@ CONF
 }
 
 # ---------------------------------------------------------------- Rollforward
-# start_rollforward KIND PORT ADMIN_PORT, KIND = mirror (master + backup) or single (master only).
+# start_rollforward KIND PORT ADMIN_PORT, KIND = mirror (every request on master and backup) or
+# single (pass-through, mirror: false).
 start_rollforward() {
   local kind=$1 port=$2 admin=$3 conf="$WORK/rollforward-$1.yaml"
   {
@@ -278,40 +279,21 @@ start_rollforward() {
     echo "listen: 127.0.0.1:$port"
     echo "replicas:"
     echo "  - {name: master, url: http://127.0.0.1:$MASTER_PORT}"
-    if [ "$kind" = mirror ]; then
-      echo "  - {name: backup, url: http://127.0.0.1:$BACKUP_PORT}"
+    echo "  - {name: backup, url: http://127.0.0.1:$BACKUP_PORT}"
+    if [ "$kind" = single ]; then
+      # pass-through: only the master runs each request; the backup gets it only when the master
+      # failed it, as HAProxy's backup server does. The baseline for what mirroring costs.
+      echo "mirror: false"
     fi
-    # single: pass-through with one replica, the baseline for what the copy to the backup costs.
-    # The loader wants at least two replicas, so check-config rejects this file and the
-    # launcher below runs it (Rollforward.start itself accepts a single replica).
     echo "per-request-timeout: 5s"
     echo "admin: {listen: 127.0.0.1:$admin}"
     echo "limits: {max-connections: 20000}"
   } > "$conf"
-  local launch=cli
   # shellcheck disable=SC2086
-  if ! java $ROLLFORWARD_JAVA_OPTS -jar "$ROLLFORWARD_JAR" check-config -c "$conf" >"$OUT/check-config-$kind.txt" 2>&1 \
-      || grep -q 'Exception' "$OUT/check-config-$kind.txt"; then
-    # The YAML loader is not there yet (or refuses this file): run the same settings built as
-    # records by tools/RollforwardLauncher.java, and say so in the results.
-    launch=launcher
-    echo "- rollforward-$kind: \`check-config\` could not read the generated YAML ($(grep -m1 -E 'Exception|error|Error' "$OUT/check-config-$kind.txt" | cut -c1-160)); started with \`bench/tools/RollforwardLauncher.java\` (compiled, run with the jar on the class path), same settings built as records." >> "$OUT/notes.md"
-  fi
-  if [ "$launch" = cli ]; then
-    # shellcheck disable=SC2086
-    java $ROLLFORWARD_JAVA_OPTS -jar "$ROLLFORWARD_JAR" run -c "$conf" >>"$OUT/rollforward-$kind.log" 2>&1 &
-  else
-    local ports=("$port" "$admin" "$MASTER_PORT")
-    [ "$kind" = mirror ] && ports+=("$BACKUP_PORT")
-    # Compiled ahead: the single-file source launcher would keep javac in the measured JVM's RSS.
-    if [ ! -f "$WORK/launcher/RollforwardLauncher.class" ]; then
-      javac -d "$WORK/launcher" -cp "$ROLLFORWARD_JAR" "$BENCH_DIR/tools/RollforwardLauncher.java" \
-        || die "could not compile tools/RollforwardLauncher.java"
-    fi
-    # shellcheck disable=SC2086
-    java $ROLLFORWARD_JAVA_OPTS -cp "$ROLLFORWARD_JAR:$WORK/launcher" RollforwardLauncher "${ports[@]}" \
-      >>"$OUT/rollforward-$kind.log" 2>&1 &
-  fi
+  java $ROLLFORWARD_JAVA_OPTS -jar "$ROLLFORWARD_JAR" check-config -c "$conf" >"$OUT/check-config-$kind.txt" 2>&1 \
+    || die "rollforward-$kind: check-config refused $conf: $(cat "$OUT/check-config-$kind.txt")"
+  # shellcheck disable=SC2086
+  java $ROLLFORWARD_JAVA_OPTS -jar "$ROLLFORWARD_JAR" run -c "$conf" >>"$OUT/rollforward-$kind.log" 2>&1 &
   local pid=$!
   STARTED_PIDS+=("$pid")
   if ! wait_port "$port" 30; then
@@ -320,5 +302,5 @@ start_rollforward() {
     return 1
   fi
   eval "ROLLFORWARD_${kind^^}_PID=$pid"
-  log "rollforward-$kind (pid $pid, via $launch) :$port admin :$admin"
+  log "rollforward-$kind (pid $pid) :$port admin :$admin"
 }

@@ -227,11 +227,12 @@ final class ReplicaCall implements ResponseSink {
         }
         if (state == State.AWAITING && connection.reused() && !retried) {
             // The replica closed an idle keep-alive connection just as we reused it (RFC 9112
-            // §9.3.1): nothing of the reply arrived, so the request was not processed. Once, on a
-            // fresh connection.
+            // §9.3.1): nothing of the reply arrived, so the request was not processed. Once more,
+            // on a fresh connection: the other idle ones are dropped, they are likely stale too.
             retried = true;
             connection.discard();
             connection = null;
+            replica.pool().evictIdle(loop);
             state = State.CONNECTING;
             connect();
             return;

@@ -64,6 +64,19 @@ public final class ReplicaPool implements AutoCloseable {
         return promise;
     }
 
+    /**
+     * Closes every idle connection this event loop holds to the replica. Called when a reused one
+     * turned out closed by the replica: its idle siblings are likely just as stale (Apache's
+     * mpm_event closes keep-alive connections in bulk when its workers are busy). Call on
+     * {@code loop}.
+     */
+    public void evictIdle(EventLoop loop) {
+        BoundedPool pool = pools.get(loop);
+        if (pool != null) {
+            pool.evictIdle();
+        }
+    }
+
     /** Connections opened to this replica since start (reuse keeps this low). */
     public long connectionsOpened() {
         return opened.sum();
@@ -120,6 +133,13 @@ public final class ReplicaPool implements AutoCloseable {
 
         int idle() {
             return idle;
+        }
+
+        void evictIdle() {
+            Channel ch;
+            while ((ch = pollChannel()) != null) {
+                ch.close();
+            }
         }
 
         @Override
