@@ -358,6 +358,11 @@ public final class HaNode implements AutoCloseable {
         return peerLinks.containsValue(Boolean.TRUE);
     }
 
+    /** The role in the peer's latest heartbeat, null when unknown or the peer is dead. */
+    Role peerRole() {
+        return peerRole;
+    }
+
     String peer() {
         return config.peer();
     }

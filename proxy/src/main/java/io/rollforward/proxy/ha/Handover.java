@@ -63,6 +63,10 @@ final class Handover {
                     + " is not heard on any link: nobody to hand the VIP to"));
             return;
         }
+        if (node.peerRole() == Role.LEAVING) {
+            result.complete(AdminResult.conflict(node.peer() + " is leaving: nobody to hand the VIP to"));
+            return;
+        }
         running = true;
         released = false;
         pending = result;
