@@ -481,6 +481,7 @@ public final class HaNode implements AutoCloseable {
             if (!node.equals(config.peer())) {
                 return;
             }
+            log.info("peer {} on {}: {} -> {}", node, link, from, to);
             metrics.heartbeatLinkUp(node, link, to.isUp());
             peerLinks.put(link, to.isUp());
             peerUp = peerLinks.containsValue(Boolean.TRUE);
