@@ -258,7 +258,14 @@ public final class HaNode implements AutoCloseable {
             log.debug("heartbeat from {} says {}: not a role, ignored", packet.node(), packet.state());
             return;
         }
+        Role before = peerRole;
         peerRole = announced;
+        if (before == Role.ACTIVE && announced != Role.ACTIVE && machine.role() == Role.ACTIVE
+                && !handover.running()) {
+            // Split brain healed in our favour: neighbours may have learnt the peer's MAC meanwhile.
+            log.info("peer {} gave up ACTIVE ({}): announcing the VIP again", packet.node(), announced);
+            vip.reannounce().whenComplete((ok, e) -> vipDone("re-announcing", e));
+        }
         if (!handover.running()) {
             machine.peerRole(announced);
         } else if (announced == Role.ACTIVE) {

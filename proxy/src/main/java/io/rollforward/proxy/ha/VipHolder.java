@@ -1,13 +1,12 @@
 package io.rollforward.proxy.ha;
 
 import io.rollforward.config.VipConfig;
-import io.rollforward.fake.VipOwner;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The virtual IP as {@link HaNode} sees it: take it when this node becomes ACTIVE, give it back
- * when it stops being ACTIVE. In production a {@link VipOwner} (address + gratuitous ARP, on its
+ * when it stops being ACTIVE. In production a {@link io.rollforward.fake.VipOwner} (address + gratuitous ARP, on its
  * own thread); a cluster without {@code vip} holds nothing; tests pass a recording fake.
  *
  * <p>Every method but {@link #preflight()} and {@link #close()} returns at once and is safe on an
@@ -24,6 +23,12 @@ public interface VipHolder extends AutoCloseable {
     /** Stops announcing and removes the VIP (also a leftover one from a crashed run). */
     CompletableFuture<Void> release();
 
+    /**
+     * Sends one more gratuitous ARP for a VIP this node holds: after a split brain healed, the
+     * neighbours may have learnt the peer's MAC from its announcements and must learn ours again.
+     */
+    CompletableFuture<Void> reannounce();
+
     /** Whether the last completed acquire/release left this node holding the VIP. */
     boolean isHeld();
 
@@ -36,8 +41,7 @@ public interface VipHolder extends AutoCloseable {
 
     /** The real thing for {@code vip}, or a holder of nothing when the cluster has no VIP. */
     static VipHolder of(Optional<VipConfig> vip) {
-        return vip.<VipHolder>map(v -> new Owned(VipOwner.create(v), v.address() + "/" + v.prefix()))
-                .orElse(NONE);
+        return vip.<VipHolder>map(OwnedVip::create).orElse(NONE);
     }
 
     /** A cluster without a VIP: roles only (e.g. a notify command moves some other resource). */
@@ -57,6 +61,11 @@ public interface VipHolder extends AutoCloseable {
         }
 
         @Override
+        public CompletableFuture<Void> reannounce() {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
         public boolean isHeld() {
             return false;
         }
@@ -70,37 +79,4 @@ public interface VipHolder extends AutoCloseable {
         public void close() {
         }
     };
-
-    /** A {@link VipOwner} behind this interface. */
-    record Owned(VipOwner owner, String display) implements VipHolder {
-        @Override
-        public void preflight() {
-            owner.preflight();
-        }
-
-        @Override
-        public CompletableFuture<Void> acquire() {
-            return owner.acquire();
-        }
-
-        @Override
-        public CompletableFuture<Void> release() {
-            return owner.release();
-        }
-
-        @Override
-        public boolean isHeld() {
-            return owner.isHeld();
-        }
-
-        @Override
-        public Optional<String> address() {
-            return Optional.of(display);
-        }
-
-        @Override
-        public void close() {
-            owner.close();
-        }
-    }
 }

@@ -35,8 +35,22 @@ final class ChildProcess implements AutoCloseable {
 
     /** {@code ip netns exec NS java -cp <this test's classpath> MAIN ARGS...}. */
     static ChildProcess java(String name, String ns, Path dir, String mainClass, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns,
-                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        return java(name, ns, dir, false, mainClass, args);
+    }
+
+    /**
+     * As {@link #java(String, String, Path, String, String...)}; {@code raised} runs it at nice -10,
+     * as an HA daemon should run (Linux-HA heartbeat's {@code realtime on}, keepalived's
+     * {@code vrrp_rt_priority}): on a busy machine a starved heartbeat sender looks dead.
+     * {@code nice} execs in place too, so the process is still the JVM.
+     */
+    static ChildProcess java(String name, String ns, Path dir, boolean raised, String mainClass, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        if (raised) {
+            command.addAll(List.of("nice", "-n", "-10"));
+        }
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTIONS);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));

@@ -45,6 +45,12 @@ final class RecordingVip implements VipHolder {
     }
 
     @Override
+    public CompletableFuture<Void> reannounce() {
+        calls.add(new Call("reannounce", System.nanoTime()));
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
     public boolean isHeld() {
         return held;
     }
