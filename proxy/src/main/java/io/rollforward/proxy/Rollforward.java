@@ -123,8 +123,7 @@ public final class Rollforward implements AutoCloseable {
         frontChannel = frontBootstrap.bind(config.listen().host(), config.listen().port()).sync().channel();
         health.start();
         if (config.cluster().isPresent()) {
-            ha = HaNode.start(config.cluster().get(), transport, metrics);
-            closeInReverse.add(ha);
+            ha = HaNode.start(config.cluster().get(), transport, metrics); // closed first in close()
         }
         log.info("listening on {} ({} transport); replicas {}; admin on {}", frontChannel.localAddress(), transport,
                 replicas.all().stream().map(r -> r.name() + "=" + r.config().address()).toList(), adminAddress);

@@ -6,12 +6,9 @@ import io.rollforward.config.ClusterConfig;
 import io.rollforward.config.RollforwardConfig;
 import io.rollforward.heartbeat.AuthKey;
 import io.rollforward.heartbeat.AuthKeyException;
-import io.rollforward.heartbeat.DecodeResult;
 import io.rollforward.heartbeat.FailureDetector;
-import io.rollforward.heartbeat.HeartbeatCodec;
 import io.rollforward.heartbeat.HeartbeatEvents;
 import io.rollforward.heartbeat.HeartbeatPacket;
-import io.rollforward.heartbeat.HeartbeatSource;
 import io.rollforward.heartbeat.Liveness;
 import io.rollforward.heartbeat.NodeState;
 import io.rollforward.heartbeat.RejectReason;
@@ -19,8 +16,6 @@ import io.rollforward.heartbeat.ha.NotifyCommands;
 import io.rollforward.heartbeat.ha.Role;
 import io.rollforward.heartbeat.ha.RoleChange;
 import io.rollforward.heartbeat.ha.RoleStateMachine;
-import io.rollforward.heartbeat.serial.SerialHeartbeatLink;
-import io.rollforward.heartbeat.udp.UdpHeartbeatTransport;
 import io.rollforward.proxy.admin.AdminResult;
 import io.rollforward.proxy.metrics.ProxyMetrics;
 import io.rollforward.proxy.transport.Transport;
@@ -32,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -54,8 +48,8 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: everything that touches the detector or the state machine runs on one event loop
  * of a single-thread group of its own (so a loaded front cannot delay heartbeats into a false
  * takeover). The serial reader and the ping-node checker hand their results to it with
- * {@code execute}. One codec per link, as {@link HeartbeatCodec} requires; its {@code maxAge}
- * (deadtime) drops serial frames the tty buffered while nobody read.
+ * {@code execute}. The media and their codecs are {@link HeartbeatLinks}; a failover on
+ * request is {@link Handover}.
  *
  * <p>Graceful stop ({@link #close()}): the state machine goes LEAVING, the VIP is released first,
  * then LEAVING is sent on every link, so the peer takes over without waiting deadtime (Linux-HA's
@@ -63,8 +57,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HaNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HaNode.class);
-    static final String UDP = FailureDetector.DEFAULT_LINK;
-    static final String SERIAL = "serial";
     private static final long VIP_WAIT_SECONDS = 10;
 
     private final ClusterConfig config;
@@ -72,7 +64,6 @@ public final class HaNode implements AutoCloseable {
     private final VipHolder vip;
     private final RoleChange.Listener observer;
     private final NotifyCommands notify;
-    private final HeartbeatSource source;
     private final FailureDetector detector;
     private final EventLoopGroup group;
     private final EventLoop loop;
@@ -84,9 +75,7 @@ public final class HaNode implements AutoCloseable {
     /** Loop only. */
     private RoleStateMachine machine;
     private CompletableFuture<Void> lastRelease = CompletableFuture.completedFuture(null);
-    private HeartbeatCodec udpCodec;
-    private UdpHeartbeatTransport udp;
-    private SerialHeartbeatLink serial;
+    private HeartbeatLinks links;
     private PingNodes ping;
     /** Loop only: the last ping-node verdict. */
     private boolean pingOk;
@@ -104,7 +93,6 @@ public final class HaNode implements AutoCloseable {
         this.vip = vip;
         this.observer = observer;
         this.notify = new NotifyCommands(config.notifications(), config.node());
-        this.source = new HeartbeatSource(config.node());
         this.detector = new FailureDetector(config.timing(), events);
         this.group = transport.newGroup(1);
         this.loop = group.next();
@@ -159,21 +147,9 @@ public final class HaNode implements AutoCloseable {
 
     private void open(AuthKey key) {
         waitFor(vip.release(), "removing a VIP left from an earlier run");
-        Duration deadtime = config.timing().deadtime();
-        udpCodec = new HeartbeatCodec(key, deadtime, events);
         machine = RoleStateMachine.of(config, System::nanoTime, this::onRoleChange);
-        watch(UDP);
-        config.serial().ifPresent(s -> watch(SERIAL));
-        udp = UdpHeartbeatTransport.open(group, config.udp(), udpCodec, p -> onPacket(UDP, p));
-        config.serial().ifPresent(link -> {
-            HeartbeatCodec serialCodec = new HeartbeatCodec(key, deadtime, events);
-            serial = new SerialHeartbeatLink(link, (frame, at) -> {
-                if (serialCodec.decode(frame) instanceof DecodeResult.Accepted a) {
-                    loop.execute(() -> onPacket(SERIAL, a.packet()));
-                }
-            });
-            serial.start();
-        });
+        links = HeartbeatLinks.open(config, key, group, loop, events, this::onPacket);
+        links.names().forEach(this::watch);
         long keepalive = config.timing().keepalive().toNanos();
         loop.execute(machine::start);
         timers.add(loop.scheduleAtFixedRate(this::beat, keepalive, keepalive, TimeUnit.NANOSECONDS));
@@ -231,13 +207,7 @@ public final class HaNode implements AutoCloseable {
 
     /** Loop: one heartbeat on every link. */
     private CompletableFuture<Void> send(NodeState state) {
-        HeartbeatPacket packet = source.next(state);
-        CompletableFuture<Void> sent = new CompletableFuture<>();
-        udp.send(packet).addListener(f -> sent.complete(null));
-        if (serial != null) {
-            serial.send(udpCodec.encode(packet));
-        }
-        return sent;
+        return links.send(state);
     }
 
     /** Loop: an accepted heartbeat. */
@@ -433,7 +403,7 @@ public final class HaNode implements AutoCloseable {
         }
         closed = true;
         try {
-            if (machine != null && udp != null) {
+            if (machine != null && links != null) {
                 CompletableFuture<Void> released = new CompletableFuture<>();
                 loop.execute(() -> {
                     timers.forEach(t -> t.cancel(false));
@@ -452,11 +422,8 @@ public final class HaNode implements AutoCloseable {
             if (ping != null) {
                 ping.close();
             }
-            if (serial != null) {
-                serial.close(); // queued LEAVING frames are written before the port closes
-            }
-            if (udp != null) {
-                udp.close();
+            if (links != null) {
+                links.close();
             }
             vip.close();
             notify.close();
