@@ -41,6 +41,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class HaPairNetnsTest {
     private static final int FRONT_PORT = 8080;
     private static final Duration START = Duration.ofSeconds(30);
+    private static final String TOKEN = "ha-test-token-" + ThreadLocalRandom.current().nextLong(1L << 40);
     private static HaNetwork net;
     private static ChildProcess originProcess;
     @TempDir
@@ -57,6 +58,9 @@ class HaPairNetnsTest {
         Path key = dir.resolve("cluster.key");
         Files.writeString(key, "ha pair test key " + ThreadLocalRandom.current().nextLong() + "\n");
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        Path token = dir.resolve("admin.token");
+        Files.writeString(token, TOKEN + "\n");
+        Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
     }
 
     @AfterAll
@@ -107,7 +111,7 @@ class HaPairNetnsTest {
             long takeover = first.end - killedAt;
             takeovers.add(takeover);
             long failed = requests(probe).stream().filter(r -> !r.ok() && r.end > killedAt && r.start < first.start).count();
-            System.out.printf("HA takeover run %d: kill at +%d ms into the heartbeat interval, first reply through"
+            System.out.printf("HA takeover run %d: kill after a random %d ms (random phase of the 50 ms keepalive), first reply through"
                     + " proxy-b after %d ms, %d failed requests in between%n", run, delay, takeover, failed);
             b.awaitLog("HA role STANDBY -> ACTIVE: proxy-a is dead on every link", Duration.ofSeconds(5));
             assertThat(net.clientNeighbourMac()).as("client's neighbour entry for the VIP").isEqualTo(net.bMac());
@@ -227,6 +231,19 @@ class HaPairNetnsTest {
             await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() ->
                     !again.logged("-> ACTIVE") && net.holdsVip(net.proxyB));
             assertThat(net.clientNeighbourMac()).isEqualTo(net.bMac());
+
+            // The operator moves it back: POST /failover on the ACTIVE proxy-b, through the admin port.
+            String refused = HaNetwork.must("ip", "netns", "exec", net.proxyA, "curl", "-s", "-m", "5", "-X", "POST",
+                    "-H", "Authorization: Bearer " + TOKEN, "http://127.0.0.1:9901/failover");
+            assertThat(refused).contains("not ACTIVE");
+            String handed = HaNetwork.must("ip", "netns", "exec", net.proxyB, "curl", "-s", "-m", "5", "-X", "POST",
+                    "-w", " %{http_code}", "-H", "Authorization: Bearer " + TOKEN, "http://127.0.0.1:9901/failover");
+            assertThat(handed).contains("proxy-a is ACTIVE").endsWith(" 200");
+            await().atMost(Duration.ofSeconds(5)).until(() -> net.clientNeighbourMac().equals(net.aMac()));
+            assertThat(net.holdsVip(net.proxyA)).isTrue();
+            assertThat(net.holdsVip(net.proxyB)).isFalse();
+            // proxy-b stays STANDBY under the ACTIVE proxy-a.
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> net.holdsVip(net.proxyA));
         }
     }
 
@@ -262,6 +279,7 @@ class HaPairNetnsTest {
                 per-request-timeout: 2s
                 admin:
                   listen: 127.0.0.1:9901
+                  token-file: admin.token
                 cluster:
                   node: %s
                   peer: %s
