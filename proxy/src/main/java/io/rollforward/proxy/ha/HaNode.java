@@ -148,8 +148,9 @@ public final class HaNode implements AutoCloseable {
     private void open(AuthKey key) {
         waitFor(vip.release(), "removing a VIP left from an earlier run");
         machine = RoleStateMachine.of(config, System::nanoTime, this::onRoleChange);
+        // Before the links open: from then on only the loop touches the detector.
+        HeartbeatLinks.names(config).forEach(this::watch);
         links = HeartbeatLinks.open(config, key, group, loop, events, this::onPacket);
-        links.names().forEach(this::watch);
         long keepalive = config.timing().keepalive().toNanos();
         loop.execute(machine::start);
         timers.add(loop.scheduleAtFixedRate(this::beat, keepalive, keepalive, TimeUnit.NANOSECONDS));

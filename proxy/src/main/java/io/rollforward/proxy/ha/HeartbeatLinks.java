@@ -78,10 +78,10 @@ final class HeartbeatLinks implements AutoCloseable {
         return new HeartbeatLinks(new HeartbeatSource(config.node()), udpCodec, udp, serial);
     }
 
-    /** The configured links' names, UDP first. */
-    List<String> names() {
+    /** The names of the links {@code config} configures, UDP first. */
+    static List<String> names(ClusterConfig config) {
         List<String> names = new ArrayList<>(List.of(UDP));
-        if (serial != null) {
+        if (config.serial().isPresent()) {
             names.add(SERIAL);
         }
         return names;
