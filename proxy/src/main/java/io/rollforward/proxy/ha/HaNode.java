@@ -62,8 +62,7 @@ public final class HaNode implements AutoCloseable {
     private final ClusterConfig config;
     private final ProxyMetrics metrics;
     private final VipHolder vip;
-    private final RoleChange.Listener observer;
-    private final NotifyCommands notify;
+    private final RoleActions actions;
     private final FailureDetector detector;
     private final EventLoopGroup group;
     private final EventLoop loop;
@@ -74,14 +73,12 @@ public final class HaNode implements AutoCloseable {
     private final Map<String, Boolean> peerLinks = new LinkedHashMap<>();
     /** Loop only. */
     private RoleStateMachine machine;
-    private CompletableFuture<Void> lastRelease = CompletableFuture.completedFuture(null);
     private HeartbeatLinks links;
     private PingNodes ping;
     /** Loop only: the last ping-node verdict. */
     private boolean pingOk;
     /** Loop only: a role change that only restores the role (a fresh machine's start), no log or notify. */
     private boolean quiet;
-    private volatile Role role = Role.INIT;
     private volatile Role peerRole;
     private volatile boolean peerUp;
     private volatile boolean closed;
@@ -91,8 +88,7 @@ public final class HaNode implements AutoCloseable {
         this.config = config;
         this.metrics = metrics;
         this.vip = vip;
-        this.observer = observer;
-        this.notify = new NotifyCommands(config.notifications(), config.node());
+        this.actions = new RoleActions(metrics, vip, new NotifyCommands(config.notifications(), config.node()), observer);
         this.detector = new FailureDetector(config.timing(), events);
         this.group = transport.newGroup(1);
         this.loop = group.next();
@@ -235,7 +231,7 @@ public final class HaNode implements AutoCloseable {
                 && !handover.running()) {
             // Split brain healed in our favour: neighbours may have learnt the peer's MAC meanwhile.
             log.info("peer {} gave up ACTIVE ({}): announcing the VIP again", packet.node(), announced);
-            vip.reannounce().whenComplete((ok, e) -> vipDone("re-announcing", e));
+            actions.reannounce();
         }
         if (!handover.running()) {
             machine.peerRole(announced);
@@ -244,40 +240,15 @@ public final class HaNode implements AutoCloseable {
         }
     }
 
-    /** Loop: the machine's (or a handover's) verdict; one log line, VIP, metrics, notify. */
-    void onRoleChange(RoleChange change) {
-        role = change.to();
-        metrics.role(change.to().name());
+    /** Loop: the state machine's verdict. */
+    private void onRoleChange(RoleChange change) {
         if (quiet) {
+            actions.restore(change.to());
             return;
         }
-        log.info("HA role {} -> {}: {}", change.from(), change.to(), change.reason());
-        if (change.to() == Role.ACTIVE) {
-            vip.acquire().whenComplete((ok, e) -> vipDone("acquiring", e));
-        } else if (change.from() == Role.ACTIVE) {
-            lastRelease = vip.release();
-            lastRelease.whenComplete((ok, e) -> vipDone("releasing", e));
-        }
-        notify.onRoleChange(change);
-        observe(change);
+        actions.apply(change);
         if (change.to() != Role.LEAVING && !closed) {
             send(announced()); // tell the peer now, not a keepalive later
-        }
-    }
-
-    private void observe(RoleChange change) {
-        try {
-            observer.onRoleChange(change);
-        } catch (RuntimeException e) {
-            log.warn("role change observer failed", e);
-        }
-    }
-
-    private void vipDone(String what, Throwable failure) {
-        metrics.vipOwned(vip.isHeld());
-        if (failure != null) {
-            log.error("{} VIP {} failed: {}", what, vip.address().orElse("none"),
-                    failure.getCause() != null ? failure.getCause().getMessage() : failure.toString());
         }
     }
 
@@ -286,21 +257,11 @@ public final class HaNode implements AutoCloseable {
      * gone and LEAVING has been sent, so the peer never adds the VIP while this node holds it.
      */
     CompletableFuture<Void> stepDown(String reason) {
-        RoleChange change = new RoleChange(Role.ACTIVE, Role.STANDBY, reason);
-        log.info("HA role {} -> {}: {}", change.from(), change.to(), change.reason());
-        role = Role.STANDBY;
-        metrics.role(Role.STANDBY.name());
-        lastRelease = vip.release();
-        notify.onRoleChange(change);
-        observe(change);
         CompletableFuture<Void> done = new CompletableFuture<>();
-        lastRelease.whenComplete((ok, e) -> {
-            vipDone("releasing", e);
-            loop.execute(() -> {
-                send(NodeState.LEAVING);
-                done.complete(null);
-            });
-        });
+        actions.stepDown(reason).whenComplete((ok, e) -> loop.execute(() -> {
+            send(NodeState.LEAVING);
+            done.complete(null);
+        }));
         return done;
     }
 
@@ -365,12 +326,12 @@ public final class HaNode implements AutoCloseable {
 
     /** This node's role now. */
     public Role role() {
-        return role;
+        return actions.role();
     }
 
     /** Who holds the VIP as far as this node knows: itself, the peer, or nobody (null). */
     public String vipOwner() {
-        if (role == Role.ACTIVE) {
+        if (actions.role() == Role.ACTIVE) {
             return config.node();
         }
         return peerUp && peerRole == Role.ACTIVE ? config.peer() : null;
@@ -380,7 +341,7 @@ public final class HaNode implements AutoCloseable {
     public Map<String, Object> status() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("node", config.node());
-        m.put("role", role.name().toLowerCase(Locale.ROOT));
+        m.put("role", actions.role().name().toLowerCase(Locale.ROOT));
         m.put("vip", vip.address().orElse(null));
         m.put("vip_held", vip.isHeld());
         m.put("vip_owner", vipOwner());
@@ -410,7 +371,7 @@ public final class HaNode implements AutoCloseable {
                     timers.forEach(t -> t.cancel(false));
                     handover.abandon();
                     machine.stop();
-                    lastRelease.whenComplete((ok, e) -> released.complete(null));
+                    actions.lastRelease().whenComplete((ok, e) -> released.complete(null));
                 });
                 waitFor(released, "releasing the VIP");
                 // Twice: a single lost datagram should not cost the peer a deadtime.
@@ -426,8 +387,7 @@ public final class HaNode implements AutoCloseable {
             if (links != null) {
                 links.close();
             }
-            vip.close();
-            notify.close();
+            actions.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
