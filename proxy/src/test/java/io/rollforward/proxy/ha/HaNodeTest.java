@@ -187,6 +187,28 @@ class HaNodeTest {
         assertThat(broken.names()).containsExactly("preflight");
     }
 
+    @Test
+    void aLoneNodeTakesOverAfterInitdeadOnlyOnceAPingNodeAnswered() {
+        ProxyMetrics metrics = new ProxyMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), List.of("w1", "w2"));
+        RecordingVip vip = new RecordingVip();
+        List<RoleChange> changes = new CopyOnWriteArrayList<>();
+        // Without the ping verdict a node with ping-nodes never leaves STANDBY (ipfail).
+        ClusterConfig config = withPingNodes(config("node-a", "node-b", "127.0.0.1", "127.0.0.2", key, false),
+                List.of("127.0.0.1"));
+        HaNode a = HaNode.start(config, Transport.best(), metrics, vip, changes::add);
+        toClose.add(a);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.role() == Role.ACTIVE);
+        assertThat(changes.get(changes.size() - 1).reason()).contains("within initdead");
+        assertThat(vip.isHeld()).isTrue();
+        assertThat(a.vipOwner()).isEqualTo("node-a");
+    }
+
+    private static ClusterConfig withPingNodes(ClusterConfig c, List<String> pingNodes) {
+        return new ClusterConfig(c.node(), c.peer(), c.udp(), c.serial(), c.timing(), c.keyFile(), c.vip(),
+                c.preferred(), c.autoFailback(), pingNodes, c.notifications());
+    }
+
     private Node nodeA() {
         return new Node("node-a", "node-b", "127.0.0.1", "127.0.0.2", key);
     }
