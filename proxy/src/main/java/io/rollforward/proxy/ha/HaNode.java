@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * decides its role with {@link RoleStateMachine} and moves the VIP on role changes.
  *
  * <pre>
- *   UDP datagram --codec(udp)--+                                   +--> VipHolder.acquire/release
- *   serial frame --codec(serial)+--> FailureDetector --> RoleStateMachine --> ProxyMetrics, NotifyCommands
+ *   UDP datagram --codec(udp)----+
+ *   serial frame --codec(serial)-+--> FailureDetector --> RoleStateMachine --> RoleActions
+ *                                     (peer per link)       (roles)          (log, metrics, VIP, notify)
  *   every keepalive: tick, then a heartbeat with the current role on every link
  * </pre>
  *
