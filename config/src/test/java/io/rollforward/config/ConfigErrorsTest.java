@@ -171,7 +171,7 @@ class ConfigErrorsTest {
                         "r.yaml:5:10: limits.max-request-bdy: unknown key 'max-request-bdy' (did you mean 'max-request-body'?)"),
                 c(BASE + "<<: {stagger: 1s}\n",
                         "r.yaml:5:1: <<: unknown key '<<' (expected one of: listen, replicas, stagger, per-request-timeout, "
-                                + "fail-on-status, served-by-header, hold-back-poison, eject-after, divergence-log-interval, "
+                                + "fail-on-status, served-by-header, mirror, hold-back-poison, eject-after, divergence-log-interval, "
                                 + "limits, admin, agents, cluster)"),
                 c(BASE + "? [a, b]\n: c\n",
                         "r.yaml:5:3: a list as a key (expected: a plain key)"));

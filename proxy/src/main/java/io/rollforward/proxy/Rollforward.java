@@ -6,6 +6,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.rollforward.config.RollforwardConfig;
 import io.rollforward.proxy.admin.AdminResult;
 import io.rollforward.proxy.admin.AdminServer;
@@ -16,6 +17,7 @@ import io.rollforward.proxy.front.ExchangeFactory;
 import io.rollforward.proxy.front.FrontEvents;
 import io.rollforward.proxy.front.FrontInitializer;
 import io.rollforward.proxy.front.InflightExchanges;
+import io.rollforward.proxy.ha.HaNode;
 import io.rollforward.proxy.health.HealthMonitor;
 import io.rollforward.proxy.metrics.ProxyMetrics;
 import io.rollforward.proxy.replica.Replica;
@@ -51,6 +53,7 @@ public final class Rollforward implements AutoCloseable {
     private FrontInitializer front;
     private Channel frontChannel;
     private InetSocketAddress adminAddress;
+    private HaNode ha;
 
     private Rollforward(RollforwardConfig config) {
         this.config = config;
@@ -100,23 +103,28 @@ public final class Rollforward implements AutoCloseable {
                 new DivergenceLog(config.divergenceLogInterval().toNanos()), new InflightExchanges());
         front = new FrontInitializer(config.limits(), exchanges, frontEvents);
 
-        OperatorActions actions = new OperatorActions(health, this::stopAccepting,
-                () -> CompletableFuture.completedFuture(AdminResult.conflict("no cluster is configured: nothing to fail over to")));
+        OperatorActions actions = new OperatorActions(health, this::stopAccepting, () -> ha != null ? ha.failover()
+                : CompletableFuture.completedFuture(AdminResult.conflict("no cluster is configured: nothing to fail over to")));
         AdminServer admin = new AdminServer(config.admin(), metrics, this::status, actions);
         closeInReverse.add(admin);
         adminAddress = admin.start(adminLoop, transport.serverChannel());
 
-        frontChannel = new ServerBootstrap()
+        ServerBootstrap frontBootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(front)
-                .bind(config.listen().host(), config.listen().port())
-                .sync()
-                .channel();
+                .childHandler(front);
+        if (HaNode.listensOnVip(config) && transport == Transport.EPOLL) {
+            // The STANDBY listens on the VIP before owning it, so takeover is address + ARP only.
+            frontBootstrap.option(EpollChannelOption.IP_FREEBIND, true);
+        }
+        frontChannel = frontBootstrap.bind(config.listen().host(), config.listen().port()).sync().channel();
         health.start();
+        if (config.cluster().isPresent()) {
+            ha = HaNode.start(config.cluster().get(), transport, metrics); // closed first in close()
+        }
         log.info("listening on {} ({} transport); replicas {}; admin on {}", frontChannel.localAddress(), transport,
                 replicas.all().stream().map(r -> r.name() + "=" + r.config().address()).toList(), adminAddress);
     }
@@ -158,8 +166,11 @@ public final class Rollforward implements AutoCloseable {
         m.put("acting_master", inService.isEmpty() ? null : inService.get(0).name());
         m.put("replicas", health.status());
         m.put("agents", health.agents());
-        m.put("role", "none");
-        m.put("vip_owner", null);
+        m.put("role", ha == null ? "none" : ha.status().get("role"));
+        m.put("vip_owner", ha == null ? null : ha.vipOwner());
+        if (ha != null) {
+            m.put("cluster", ha.status());
+        }
         m.put("inflight_requests", exchanges.inflight().size());
         m.put("client_connections", front.openConnections());
         return m;
@@ -174,6 +185,9 @@ public final class Rollforward implements AutoCloseable {
     /** Stops accepting, lets in-flight exchanges finish for up to the per-request timeout, then stops. */
     @Override
     public void close() {
+        if (ha != null) {
+            ha.close(); // first: release the VIP and tell the peer, while the front still answers
+        }
         if (frontChannel != null) {
             frontChannel.close().syncUninterruptibly();
         }
