@@ -1,13 +1,18 @@
 package io.rollforward.proxy.front;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -58,9 +63,9 @@ public final class FrontInitializer extends ChannelInitializer<Channel> {
                 .setMaxHeaderSize(limits.maxHeaderSize())
                 .setMaxChunkSize(64 * 1024)));
         p.addLast(new HeaderReadTimeout(limits.headerReadTimeout().toMillis()));
-        p.addLast(new RequestHeadValidator());
+        p.addLast(new RequestHeadValidator(limits.maxRequestBody()));
         p.addLast(new IdleClose(limits.idleTimeout().toMillis()));
-        p.addLast(new BodyLimit((int) Math.min(Integer.MAX_VALUE, limits.maxRequestBody()), events));
+        p.addLast(new BodyLimit((int) Math.min(Integer.MAX_VALUE, limits.maxRequestBody())));
         p.addLast(new ClientRequestReceiver(exchanges, events));
     }
 
@@ -77,34 +82,34 @@ public final class FrontInitializer extends ChannelInitializer<Channel> {
     }
 
     /**
-     * Netty's aggregator with {@code limits.max-request-body}: a larger body gets 413 and the
-     * connection closes (with {@code Expect: 100-continue}, before the body is sent); nothing is
-     * forwarded.
+     * Netty's aggregator with {@code limits.max-request-body}. A declared Content-Length over the
+     * limit and an unknown expectation are refused earlier by {@link RequestHeadValidator}, so the
+     * 413 comes before the body even with {@code Expect: 100-continue}; a failed head gets no
+     * interim response. A chunked body that outgrows the limit is handed on as a refused request,
+     * so the 413 keeps its turn among pipelined replies and nothing after it is forwarded.
      */
     private static final class BodyLimit extends HttpObjectAggregator {
-        private final FrontEvents events;
-
-        BodyLimit(int max, FrontEvents events) {
+        BodyLimit(int max) {
             super(max, true);
-            this.events = events;
         }
 
         @Override
         protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
-            Object response = super.newContinueResponse(start, maxContentLength, pipeline);
-            if (response instanceof HttpResponse r && r.status().code() == HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code()) {
-                events.rejected(FrontEvents.BODY_TOO_LARGE); // the aggregator answers and closes (closeOnExpectationFailed)
-            }
-            return response;
+            return start.decoderResult().isSuccess() ? super.newContinueResponse(start, maxContentLength, pipeline) : null;
+        }
+
+        @Override
+        protected boolean isContentLengthInvalid(HttpMessage start, int maxContentLength) {
+            return start.decoderResult().isSuccess() && super.isContentLengthInvalid(start, maxContentLength);
         }
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            // Netty keeps a keep-alive connection open and skips the body; we close: the body may
-            // be a smuggling attempt, and skipping it costs reading it all. The caller releases oversized.
-            events.rejected(FrontEvents.BODY_TOO_LARGE);
-            ErrorReplies.sendAndClose(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                    "body larger than limits.max-request-body " + maxContentLength());
+            // the caller releases oversized
+            FullHttpRequest refused = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/", Unpooled.EMPTY_BUFFER);
+            refused.setDecoderResult(DecoderResult.failure(new FrontRejection(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    FrontEvents.BODY_TOO_LARGE, "body larger than limits.max-request-body " + maxContentLength())));
+            ctx.fireChannelRead(refused);
         }
     }
 }

@@ -4,6 +4,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -25,23 +27,49 @@ import java.util.Locale;
  * <ul>
  *   <li>version other than HTTP/1.0 or HTTP/1.1: 505 (RFC 9110 §15.6.6);</li>
  *   <li>HTTP/1.1 without Host, or more than one Host: 400 (RFC 9112 §3.2);</li>
+ *   <li>an {@code Expect} other than {@code 100-continue}: 417 (RFC 9110 §10.1.1);</li>
+ *   <li>a Content-Length over {@code limits.max-request-body}: 413, before the body is read;</li>
  *   <li>a request target that is not origin-form, an http(s) absolute-form with an authority, or
  *       {@code *} for OPTIONS: 400 (RFC 9112 §3.2). CONNECT (authority-form) is not proxied.</li>
  * </ul>
  */
 final class RequestHeadValidator extends ChannelInboundHandlerAdapter {
+    private final long maxRequestBody;
+
+    RequestHeadValidator(long maxRequestBody) {
+        this.maxRequestBody = maxRequestBody;
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest request && request.decoderResult().isSuccess()) {
-            String why = problem(request);
-            if (why != null) {
-                HttpResponseStatus status = why.startsWith("version")
-                        ? HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED : HttpResponseStatus.BAD_REQUEST;
-                request.setDecoderResult(DecoderResult.failure(new FrontRejection(status, FrontEvents.BAD_REQUEST, why)));
+            FrontRejection refused = check(request);
+            if (refused != null) {
+                request.setDecoderResult(DecoderResult.failure(refused));
             }
         }
         ctx.fireChannelRead(msg);
+    }
+
+    private FrontRejection check(HttpRequest request) {
+        String why = problem(request);
+        if (why != null) {
+            HttpResponseStatus status = why.startsWith("version")
+                    ? HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED : HttpResponseStatus.BAD_REQUEST;
+            return new FrontRejection(status, FrontEvents.BAD_REQUEST, why);
+        }
+        String expect = request.headers().get(HttpHeaderNames.EXPECT);
+        if (expect != null && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect.trim())) {
+            return new FrontRejection(HttpResponseStatus.EXPECTATION_FAILED, FrontEvents.BAD_REQUEST,
+                    "only the 100-continue expectation is supported");
+        }
+        // the decoder already refused a Content-Length that is not one non-negative number
+        long length = HttpUtil.getContentLength(request, -1L);
+        if (length > maxRequestBody) {
+            return new FrontRejection(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, FrontEvents.BODY_TOO_LARGE,
+                    "body larger than limits.max-request-body " + maxRequestBody);
+        }
+        return null;
     }
 
     private static String problem(HttpRequest request) {

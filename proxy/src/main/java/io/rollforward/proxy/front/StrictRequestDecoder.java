@@ -62,7 +62,8 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
-        if (discarding) {
+        if (discarding || !ctx.channel().isActive()) {
+            // refused or closed: parsing the rest would only feed a pipeline that is going away
             in.skipBytes(in.readableBytes());
             return;
         }

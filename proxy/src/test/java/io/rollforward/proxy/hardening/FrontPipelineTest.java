@@ -67,6 +67,7 @@ class FrontPipelineTest {
                         400, FrontEvents.FRAMING),
                 Arguments.of("obs-fold with SP", "GET / HTTP/1.1\r\n" + h + "X-A: one\r\n two\r\n\r\n", 400, FrontEvents.OBS_FOLD),
                 Arguments.of("obs-fold with HTAB", "GET / HTTP/1.1\r\n" + h + "X-A: one\r\n\ttwo\r\n\r\n", 400, FrontEvents.OBS_FOLD),
+                Arguments.of("unknown expectation", "POST / HTTP/1.1\r\n" + h + "Content-Length: 3\r\nExpect: 100-cont.1\r\n\r\nabc", 417, FrontEvents.BAD_REQUEST),
                 Arguments.of("body over max-request-body", "POST / HTTP/1.1\r\n" + h + "Content-Length: 2000\r\n\r\n", 413, FrontEvents.BODY_TOO_LARGE),
                 Arguments.of("chunked body over max-request-body",
                         "POST / HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked\r\n\r\n" + "200\r\n" + "z".repeat(512) + "\r\n" + "300\r\n" + "z".repeat(768) + "\r\n0\r\n\r\n",
