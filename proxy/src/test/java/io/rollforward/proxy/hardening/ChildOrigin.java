@@ -67,15 +67,19 @@ final class ChildOrigin implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        if (process.isAlive()) {
-            try {
-                signal("CONT");
-            } catch (IOException ignored) {
-                // it may have just died
-            }
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        try {
+            signal("CONT"); // a stopped process cannot die until it runs again
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException justDied) {
+            process.destroyForcibly();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 }
