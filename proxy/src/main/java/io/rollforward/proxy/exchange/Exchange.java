@@ -231,7 +231,10 @@ public final class Exchange {
             if (calls.size() > 1) {
                 events.rolledForward(masterFailure);
             }
-            boolean poison = settings.holdBackPoison() && masterFailure == FailureCause.RESET;
+            // Only a copy staggered on purpose is held back: without stagger the backups are still
+            // STAGGERED for a moment inside start(), when the master's dispatch fails synchronously.
+            boolean poison = settings.holdBackPoison() && masterFailure == FailureCause.RESET
+                    && settings.staggerNanos() > 0;
             for (int i = 1; i < calls.size(); i++) {
                 ReplicaCall backup = calls.get(i);
                 if (poison) {

@@ -1,13 +1,17 @@
 package io.rollforward.proxy.front;
 
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.ContentLengthNotAllowedException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http.TransferEncodingNotAllowedException;
 import io.netty.util.ReferenceCountUtil;
 import io.rollforward.proxy.exchange.ClientReply;
 import io.rollforward.proxy.exchange.Exchange;
@@ -19,11 +23,13 @@ import java.util.ArrayDeque;
  * {@value #MAX_PIPELINED} the connection stops reading until the queue drains).
  *
  * <pre>
- *   client socket -> HttpServerCodec -> HttpObjectAggregator -> ClientRequestReceiver -> Exchange
+ *   client socket -> StrictRequestDecoder -> ... -> BodyLimit (aggregator) -> ClientRequestReceiver -> Exchange
  * </pre>
  *
- * A request the decoder could not parse gets 400 (414 for a request line too long, 431 for a
- * header section too large) and the connection closes; nothing is forwarded.
+ * A request the decoder or a validator refused gets its error reply (400; 414 for a request line
+ * too long, 431 for a header section too large, or the status of its {@link FrontRejection}) in
+ * its turn among pipelined requests, and the connection closes; nothing is forwarded. A request
+ * head that does not arrive within the header-read timeout gets 408.
  */
 final class ClientRequestReceiver extends ChannelInboundHandlerAdapter implements ClientReply {
     static final int MAX_PIPELINED = 16;
@@ -34,6 +40,7 @@ final class ClientRequestReceiver extends ChannelInboundHandlerAdapter implement
     private ChannelHandlerContext ctx;
     private Exchange current;
     private boolean closing;
+    private boolean closeAfterReply;
 
     ClientRequestReceiver(ExchangeFactory exchanges, FrontEvents events) {
         this.exchanges = exchanges;
@@ -51,12 +58,6 @@ final class ClientRequestReceiver extends ChannelInboundHandlerAdapter implement
             ReferenceCountUtil.release(msg);
             return;
         }
-        DecoderResult result = request.decoderResult();
-        if (result.isFailure()) {
-            request.release();
-            reject(result.cause());
-            return;
-        }
         if (current != null) {
             queued.add(request);
             if (queued.size() >= MAX_PIPELINED) {
@@ -69,7 +70,14 @@ final class ClientRequestReceiver extends ChannelInboundHandlerAdapter implement
 
     private void reject(Throwable cause) {
         closing = true;
-        if (cause instanceof TooLongHttpLineException) {
+        releaseQueued();
+        if (cause instanceof FrontRejection r) {
+            events.rejected(r.reason());
+            ErrorReplies.sendAndClose(ctx, r.status(), r.getMessage());
+        } else if (isFraming(cause)) {
+            events.rejected(FrontEvents.FRAMING);
+            ErrorReplies.sendAndClose(ctx, HttpResponseStatus.BAD_REQUEST, "conflicting or invalid message framing");
+        } else if (cause instanceof TooLongHttpLineException) {
             events.rejected(FrontEvents.URI_TOO_LONG);
             ErrorReplies.sendAndClose(ctx, HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long");
         } else if (cause instanceof TooLongHttpHeaderException) {
@@ -82,7 +90,43 @@ final class ClientRequestReceiver extends ChannelInboundHandlerAdapter implement
         }
     }
 
+    /** Netty's own refusals of Content-Length / Transfer-Encoding combinations (RFC 9112 §6.3). */
+    private static boolean isFraming(Throwable cause) {
+        if (cause instanceof ContentLengthNotAllowedException || cause instanceof TransferEncodingNotAllowedException) {
+            return true;
+        }
+        String m = cause.getMessage();
+        return cause instanceof IllegalArgumentException && m != null
+                && (m.contains("Content-Length") || m.contains("Transfer-Encoding") || m.contains("transfer coding")
+                || m.contains("chunked"));
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt != HeaderReadTimeout.EXPIRED) {
+            ctx.fireUserEventTriggered(evt);
+            return;
+        }
+        if (closing) {
+            return;
+        }
+        events.rejected(FrontEvents.HEADER_TIMEOUT);
+        closing = true;
+        releaseQueued();
+        if (current == null) {
+            ErrorReplies.sendAndClose(ctx, HttpResponseStatus.REQUEST_TIMEOUT, "request head not received in time");
+        } else {
+            closeAfterReply = true; // the reply in progress goes out first, then the connection closes
+        }
+    }
+
     private void start(FullHttpRequest request) {
+        DecoderResult result = request.decoderResult();
+        if (result.isFailure()) {
+            request.release();
+            reject(result.cause());
+            return;
+        }
         Exchange exchange = exchanges.create(ctx.channel(), request, this);
         if (exchange == null) {
             request.release();
@@ -101,9 +145,12 @@ final class ClientRequestReceiver extends ChannelInboundHandlerAdapter implement
             return;
         }
         current = null;
-        if (!keepAlive) {
+        if (!keepAlive || closeAfterReply) {
             closing = true;
             releaseQueued();
+            if (closeAfterReply) {
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
             return;
         }
         FullHttpRequest next = queued.poll();

@@ -1,5 +1,6 @@
 package io.rollforward.proxy.front;
 
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -32,8 +33,9 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
             events.rejected(FrontEvents.TOO_MANY_CONNECTIONS);
             ctx.pipeline().remove(this);
             open.decrementAndGet();
-            ErrorReplies.sendAndClose(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    "too many connections (limits.max-connections " + max + ")");
+            // This handler sits before the HTTP encoder, so the refusal goes out as ready bytes.
+            ctx.writeAndFlush(ErrorReplies.encoded(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "too many connections (limits.max-connections " + max + ")")).addListener(ChannelFutureListener.CLOSE);
             return;
         }
         ctx.fireChannelActive();

@@ -1,5 +1,6 @@
 package io.rollforward.proxy.front;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -24,6 +25,16 @@ final class ErrorReplies {
                 .set(HttpHeaderNames.CONTENT_LENGTH, text.length)
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         return response;
+    }
+
+    /** The same reply as HTTP/1.1 bytes, for a handler that sits before the encoder. */
+    static ByteBuf encoded(HttpResponseStatus status, String why) {
+        byte[] text = (status.code() + " " + status.reasonPhrase() + ": " + why + "\n").getBytes(StandardCharsets.UTF_8);
+        String head = "HTTP/1.1 " + status.code() + " " + status.reasonPhrase() + "\r\n"
+                + "content-type: text/plain; charset=utf-8\r\n"
+                + "content-length: " + text.length + "\r\n"
+                + "connection: close\r\n\r\n";
+        return Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.US_ASCII), text);
     }
 
     /** Writes the reply and closes the connection after it. */

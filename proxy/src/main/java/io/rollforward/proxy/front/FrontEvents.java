@@ -5,7 +5,12 @@ package io.rollforward.proxy.front;
  * {@code rollforward_client_rejected_total}.
  */
 public interface FrontEvents {
+    /** Malformed request line or header, unsupported version, bad Host or request target. */
     String BAD_REQUEST = "bad_request";
+    /** Conflicting or invalid body framing: CL with TE, several CL, bad chunk, chunk extension abuse. */
+    String FRAMING = "bad_framing";
+    /** A header line continued with obs-fold (RFC 9112 section 5.2). */
+    String OBS_FOLD = "obs_fold";
     String HEADER_TOO_LARGE = "header_too_large";
     String URI_TOO_LONG = "uri_too_long";
     String BODY_TOO_LARGE = "body_too_large";

@@ -1,13 +1,20 @@
 package io.rollforward.proxy.front;
 
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.rollforward.config.Limits;
@@ -17,11 +24,16 @@ import java.util.concurrent.TimeUnit;
  * The client connection's pipeline:
  *
  * <pre>
- *   ConnectionLimiter -> HttpServerCodec -> IdleStateHandler -> BodyLimit (aggregator)
- *                     -> ClientRequestReceiver
+ *   ConnectionLimiter -> HttpResponseEncoder -> StrictRequestDecoder -> HeaderReadTimeout
+ *     -> RequestHeadValidator -> IdleClose -> BodyLimit (aggregator) -> ClientRequestReceiver
  * </pre>
+ *
+ * Nothing reaches an {@link io.rollforward.proxy.exchange.Exchange} before the whole request
+ * passed every check: a refused request is answered and its connection closed, and no replica
+ * sees a byte of it. Typed on {@link Channel} so tests and the fuzzer can run it on an
+ * {@code EmbeddedChannel}.
  */
-public final class FrontInitializer extends ChannelInitializer<SocketChannel> {
+public final class FrontInitializer extends ChannelInitializer<Channel> {
     private final Limits limits;
     private final ExchangeFactory exchanges;
     private final FrontEvents events;
@@ -40,15 +52,20 @@ public final class FrontInitializer extends ChannelInitializer<SocketChannel> {
     }
 
     @Override
-    protected void initChannel(SocketChannel ch) {
+    protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
         p.addLast(connectionLimiter);
-        p.addLast(new HttpServerCodec(new HttpDecoderConfig()
+        // HttpServerCodec's decoder is private; the front needs its own (see StrictRequestDecoder).
+        // The codec's HEAD bookkeeping is not needed: the Exchange never streams a HEAD reply.
+        p.addLast(new HttpResponseEncoder());
+        p.addLast(new StrictRequestDecoder(new HttpDecoderConfig()
                 .setMaxInitialLineLength(limits.maxInitialLineLength())
                 .setMaxHeaderSize(limits.maxHeaderSize())
                 .setMaxChunkSize(64 * 1024)));
+        p.addLast(new HeaderReadTimeout(limits.headerReadTimeout().toMillis()));
+        p.addLast(new RequestHeadValidator(limits.maxRequestBody()));
         p.addLast(new IdleClose(limits.idleTimeout().toMillis()));
-        p.addLast(new BodyLimit((int) Math.min(Integer.MAX_VALUE, limits.maxRequestBody()), events));
+        p.addLast(new BodyLimit((int) Math.min(Integer.MAX_VALUE, limits.maxRequestBody())));
         p.addLast(new ClientRequestReceiver(exchanges, events));
     }
 
@@ -65,21 +82,34 @@ public final class FrontInitializer extends ChannelInitializer<SocketChannel> {
     }
 
     /**
-     * Netty's aggregator with {@code limits.max-request-body}: a larger body gets 413 (with
-     * {@code Expect: 100-continue}, before the body is sent) and nothing is forwarded.
+     * Netty's aggregator with {@code limits.max-request-body}. A declared Content-Length over the
+     * limit and an unknown expectation are refused earlier by {@link RequestHeadValidator}, so the
+     * 413 comes before the body even with {@code Expect: 100-continue}; a failed head gets no
+     * interim response. A chunked body that outgrows the limit is handed on as a refused request,
+     * so the 413 keeps its turn among pipelined replies and nothing after it is forwarded.
      */
     private static final class BodyLimit extends HttpObjectAggregator {
-        private final FrontEvents events;
-
-        BodyLimit(int max, FrontEvents events) {
+        BodyLimit(int max) {
             super(max, true);
-            this.events = events;
         }
 
         @Override
-        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) throws Exception {
-            events.rejected(FrontEvents.BODY_TOO_LARGE);
-            super.handleOversizedMessage(ctx, oversized);
+        protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+            return start.decoderResult().isSuccess() ? super.newContinueResponse(start, maxContentLength, pipeline) : null;
+        }
+
+        @Override
+        protected boolean isContentLengthInvalid(HttpMessage start, int maxContentLength) {
+            return start.decoderResult().isSuccess() && super.isContentLengthInvalid(start, maxContentLength);
+        }
+
+        @Override
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+            // the caller releases oversized
+            FullHttpRequest refused = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/", Unpooled.EMPTY_BUFFER);
+            refused.setDecoderResult(DecoderResult.failure(new FrontRejection(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    FrontEvents.BODY_TOO_LARGE, "body larger than limits.max-request-body " + maxContentLength())));
+            ctx.fireChannelRead(refused);
         }
     }
 }
