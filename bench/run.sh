@@ -5,7 +5,7 @@
 #   ./mvnw -q -DskipTests package          # once: builds proxy/target/rollforward.jar
 #   bench/run.sh [throughput] [failover] [memory]   # default: all three
 #
-# Settings (environment): ROUNDS=3 DURATION=10s WARMUP=3s CONNECTIONS=64 THREADS=2
+# Settings (environment): ROUNDS=3 DURATION=10s WARMUP=10s CONNECTIONS=64 THREADS=2
 #   TARGETS="apache-direct nginx-proxy nginx-mirror haproxy rollforward-mirror rollforward-single"
 #   SIZES="1k 64k"  FAILOVER_TARGETS="rollforward-mirror nginx-failover haproxy"
 #   FAILOVER_SECONDS=20 KILL_AT=5 FAILOVER_CONNECTIONS=50 SLOW_MS=200
@@ -18,7 +18,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(dirname "$BENCH_DIR")
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10s}
-WARMUP=${WARMUP:-3s}
+WARMUP=${WARMUP:-10s}  # long enough for the JVM targets to be JIT-compiled before measuring
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 TARGETS=${TARGETS:-"apache-direct nginx-proxy nginx-mirror haproxy rollforward-mirror rollforward-single"}

@@ -14,6 +14,7 @@ import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.rollforward.proxy.exchange.DivergenceKind;
 import io.rollforward.proxy.exchange.ExchangeEvents;
+import io.rollforward.proxy.front.FrontEvents;
 import io.rollforward.proxy.exchange.FailureCause;
 import io.rollforward.proxy.exchange.Outcome;
 import java.util.HashSet;
@@ -46,8 +47,10 @@ public final class ProxyMetrics implements ExchangeEvents, AutoCloseable {
     public static final List<String> HEARTBEAT_REJECT_REASONS =
             List.of("malformed", "truncated", "bad_mac", "replayed", "stale", "unknown_version");
     /** {@code reason} tags of {@code rollforward_client_rejected_total} registered up front. */
-    public static final List<String> CLIENT_REJECT_REASONS = List.of("bad_request", "header_too_large",
-            "uri_too_long", "body_too_large", "header_timeout", "too_many_connections");
+    public static final List<String> CLIENT_REJECT_REASONS = List.of(FrontEvents.BAD_REQUEST,
+            FrontEvents.HEADER_TOO_LARGE, FrontEvents.URI_TOO_LONG, FrontEvents.BODY_TOO_LARGE,
+            FrontEvents.HEADER_TIMEOUT, FrontEvents.TOO_MANY_CONNECTIONS, FrontEvents.FRAMING,
+            FrontEvents.OBS_FOLD, FrontEvents.NO_REPLICA);
     /** {@code role} tags of {@code rollforward_role}; {@code none} is the role of a proxy without a cluster. */
     public static final List<String> ROLES = List.of("init", "standby", "active", "leaving", NONE);
 
