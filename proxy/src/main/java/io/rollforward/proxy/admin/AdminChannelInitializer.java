@@ -1,14 +1,11 @@
 package io.rollforward.proxy.admin;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.rollforward.proxy.metrics.ProxyMetrics;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * The admin connection's pipeline: HTTP/1.1 codec with small limits (admin requests carry no
@@ -22,19 +19,11 @@ final class AdminChannelInitializer extends ChannelInitializer<Channel> {
     /** An admin connection silent this long is closed (a scraper reconnects at no cost). */
     static final long IDLE_SECONDS = 120;
 
-    private final ProxyMetrics metrics;
-    private final Supplier<?> status;
-    private final AdminActions actions;
-    private final AdminToken token;
-    private final ObjectMapper json;
+    private final AdminRequestHandler handler;
 
-    AdminChannelInitializer(ProxyMetrics metrics, Supplier<?> status, AdminActions actions, AdminToken token,
-                            ObjectMapper json) {
-        this.metrics = metrics;
-        this.status = status;
-        this.actions = actions;
-        this.token = token;
-        this.json = json;
+    /** @param handler shared by every admin connection (it keeps no per-connection state) */
+    AdminChannelInitializer(AdminRequestHandler handler) {
+        this.handler = handler;
     }
 
     @Override
@@ -43,6 +32,6 @@ final class AdminChannelInitializer extends ChannelInitializer<Channel> {
                 new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_BODY),
                 new HttpObjectAggregator(MAX_BODY),
                 new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS),
-                new AdminRequestHandler(metrics, status, actions, token, json));
+                handler);
     }
 }

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -35,6 +36,7 @@ import org.slf4j.LoggerFactory;
  * <p>Routing first (404, 405), then, for mutating calls, the token: no token file 403, no bearer
  * header 401 with {@code WWW-Authenticate: Bearer}, wrong token 403 (RFC 6750 section 3).
  */
+@ChannelHandler.Sharable
 final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(AdminRequestHandler.class);
 

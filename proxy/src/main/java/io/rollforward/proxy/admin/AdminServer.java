@@ -53,9 +53,9 @@ public final class AdminServer implements AutoCloseable {
                 .findAndAddModules()
                 .enable(SerializationFeature.INDENT_OUTPUT)
                 .build();
-        this.initializer = new AdminChannelInitializer(Objects.requireNonNull(metrics, "metrics"),
+        this.initializer = new AdminChannelInitializer(new AdminRequestHandler(Objects.requireNonNull(metrics, "metrics"),
                 Objects.requireNonNull(status, "status"), Objects.requireNonNull(actions, "actions"),
-                AdminToken.load(config.tokenFile()), json);
+                AdminToken.load(config.tokenFile()), json));
     }
 
     /**

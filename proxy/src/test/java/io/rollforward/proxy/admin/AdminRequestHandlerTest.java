@@ -104,7 +104,7 @@ class AdminRequestHandlerTest {
 
     private EmbeddedChannel channel(boolean withToken) throws IOException {
         AdminToken token = withToken ? AdminToken.load(Optional.of(tokenFile(TOKEN + "\n", "rw-------"))) : AdminToken.disabled();
-        return new EmbeddedChannel(new AdminChannelInitializer(metrics, () -> status, actions, token, JSON));
+        return new EmbeddedChannel(new AdminChannelInitializer(new AdminRequestHandler(metrics, () -> status, actions, token, JSON)));
     }
 
     /** Writes raw request bytes, runs the tasks the handler scheduled, reads every response byte. */
@@ -178,8 +178,8 @@ class AdminRequestHandlerTest {
 
     @Test
     void aFailingStatusSupplierGives500NotACrash() throws IOException {
-        EmbeddedChannel channel = new EmbeddedChannel(new AdminChannelInitializer(metrics,
-                () -> { throw new IllegalStateException("boom"); }, actions, AdminToken.disabled(), JSON));
+        EmbeddedChannel channel = new EmbeddedChannel(new AdminChannelInitializer(new AdminRequestHandler(metrics,
+                () -> { throw new IllegalStateException("boom"); }, actions, AdminToken.disabled(), JSON)));
         Response response = one(channel, get("/status"));
         assertThat(response.status()).isEqualTo(500);
         assertThat(response.json().get("error").asText()).contains("IllegalStateException");
