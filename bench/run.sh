@@ -10,7 +10,7 @@
 #   SIZES="1k 64k"  FAILOVER_TARGETS="rollforward-mirror nginx-failover haproxy"
 #   FAILOVER_SECONDS=20 KILL_AT=5 FAILOVER_CONNECTIONS=50 SLOW_MS=200
 #   IDLE_CONNECTIONS=10000 MEMORY_LOAD=60s  PORT_BASE=18100  RECORD=1 (prepend to RESULTS.md)
-#   ROLLFORWARD_JAVA_OPTS=""  NOTE="free text for the results heading"
+#   ROLLFORWARD_JAVA_OPTS="-Xms64m -Xmx192m"  NOTE="free text for the results heading"
 # See bench/README.md for what each scenario measures.
 set -euo pipefail
 
@@ -33,7 +33,7 @@ MEMORY_LOAD=${MEMORY_LOAD:-60s}
 PORT_BASE=${PORT_BASE:-18100}
 RECORD=${RECORD:-1}
 NOTE=${NOTE:-}
-ROLLFORWARD_JAVA_OPTS=${ROLLFORWARD_JAVA_OPTS:-}
+ROLLFORWARD_JAVA_OPTS=${ROLLFORWARD_JAVA_OPTS:--Xms64m -Xmx192m}  # the heap bound the README recommends
 ROLLFORWARD_JAR=${ROLLFORWARD_JAR:-$REPO_DIR/proxy/target/rollforward.jar}
 
 SCENARIOS=("$@")
