@@ -32,6 +32,17 @@ pids_of() {
   esac
 }
 
+# proxy_cpu_seconds TARGET / origins_cpu_seconds: CPU seconds used so far by the target's
+# processes (0 for apache-direct, which has none) and by both Apache process groups.
+proxy_cpu_seconds() {
+  [ "$1" = apache-direct ] && { echo 0; return; }
+  # shellcheck disable=SC2046
+  python3 "$BENCH_DIR/tools/cpu_seconds.py" $(pids_of "$1")
+}
+origins_cpu_seconds() {
+  python3 "$BENCH_DIR/tools/cpu_seconds.py" "g:$(cat "$WORK/apache-master/run/pgid")" "g:$(cat "$WORK/apache-backup/run/pgid")"
+}
+
 rss_mib() {
   local kib
   # shellcheck disable=SC2046
@@ -41,6 +52,13 @@ rss_mib() {
 
 # established_to PORT: established TCP connections whose local end is 127.0.0.1:PORT.
 established_to() { ss -Htn state established | awk -v p=":$1" '$3 ~ p"$"' | wc -l; }
+
+# connections_to PORT PID...: established TCP connections of those processes to 127.0.0.1:PORT.
+connections_to() {
+  local port=$1; shift
+  ss -Htnp state established "( dport = :$port )" |
+    awk -v pids=" $* " '{ if (match($0, /pid=[0-9]+/) && index(pids, " " substr($0, RSTART + 4, RLENGTH - 4) " ")) n++ } END { print n + 0 }'
+}
 
 # accesses PORT: Apache's request counter (mod_status).
 accesses() { curl -s -m 5 "http://127.0.0.1:$1/server-status?auto" | sed -n 's/^Total Accesses: //p'; }
@@ -83,12 +101,26 @@ run_throughput() {
     for round in $(seq "$ROUNDS"); do
       for target in "${live[@]}"; do
         log "round $round/$ROUNDS $target $size ($DURATION)"
-        local m0 b0
+        local m0 b0 proxy0 origins0 file="$OUT/tput-$size-$target-r$round.txt"
         m0=$(accesses "$MASTER_PORT"); b0=$(accesses "$BACKUP_PORT")
-        run_wrk "$OUT/tput-$size-$target-r$round.txt" -t "$THREADS" -c "$CONNECTIONS" -d "$DURATION" \
-          --latency "$(url_of "$target")/$size.bin"
+        proxy0=$(proxy_cpu_seconds "$target"); origins0=$(origins_cpu_seconds)
+        echo "wrk -t $THREADS -c $CONNECTIONS -d $DURATION --latency $(url_of "$target")/$size.bin" >> "$OUT/commands.txt"
+        python3 "$BENCH_DIR/tools/cpu_seconds.py" --run wrk -t "$THREADS" -c "$CONNECTIONS" -d "$DURATION" \
+          --latency "$(url_of "$target")/$size.bin" > "$file" 2>&1 &
+        local wrk_pid=$!
+        # halfway through: how many connections the target holds open to each origin
+        sleep "$(awk -v d="${DURATION%s}" 'BEGIN {print d / 2}')"
+        local origin_conns=""
+        if [ "$target" != apache-direct ]; then
+          # shellcheck disable=SC2046
+          origin_conns="ORIGIN_CONNECTIONS master=$(connections_to "$MASTER_PORT" $(pids_of "$target")) backup=$(connections_to "$BACKUP_PORT" $(pids_of "$target"))"
+        fi
+        wait "$wrk_pid" || log "wrk exited non-zero, see $file"
+        [ -z "$origin_conns" ] || echo "$origin_conns" >> "$file"
+        echo "CPU_SECONDS proxy=$(awk -v a="$(proxy_cpu_seconds "$target")" -v b="$proxy0" 'BEGIN {print a - b}')" \
+             "origins=$(awk -v a="$(origins_cpu_seconds)" -v b="$origins0" 'BEGIN {print a - b}')" >> "$file"
         echo "ORIGIN_REQUESTS master=$(( $(accesses "$MASTER_PORT") - m0 - 1 )) backup=$(( $(accesses "$BACKUP_PORT") - b0 - 1 ))" \
-          >> "$OUT/tput-$size-$target-r$round.txt"
+          >> "$file"
       done
     done
   done

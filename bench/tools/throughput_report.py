@@ -6,6 +6,14 @@ is the backup Apache's request count over the requests wrk completed (mod_status
 median req/s over the median of apache-direct and of nginx-mirror (the closest existing
 "copy every request to a second server" setup).
 
+CPU per request (microseconds, median of rounds) splits the machine's work between the proxy's
+processes, both Apache origins and the wrk client; "cpus busy" is their sum times req/s (2.0 = both
+cores saturated by this benchmark alone). Because everything shares the same cores, a proxy's
+throughput is bounded by "req/s if the proxy cost nothing": req/s x all / (all - proxy), the
+ceiling a zero-cost proxy with the same origins and client would reach on this machine.
+"connections to master / backup" are the established connections to each origin halfway through
+the last round (wrk's own for apache-direct).
+
 usage: throughput_report.py OUT_DIR TARGET...
 """
 import glob
@@ -33,11 +41,19 @@ def parse(path):
     errors = (sum(int(x) for x in sock.groups()) if sock else 0) + (int(non2xx.group(1)) if non2xx else 0)
     served = re.search(r"^\s+(\d+) requests in", text, re.M)
     origins = re.search(r"ORIGIN_REQUESTS master=(-?\d+) backup=(-?\d+)", text)
+    cpu = re.search(r"CPU_SECONDS proxy=([\d.e-]+) origins=([\d.e-]+)", text)
+    client_cpu = re.search(r"CLIENT_CPU_SECONDS ([\d.]+)", text)
+    conns = re.search(r"ORIGIN_CONNECTIONS master=(\d+) backup=(\d+)", text)
     if not (rps and p50 and p99):
         return None
+    n = int(served.group(1)) if served else 0
     # Share of client requests that reached the backup too: 1.0 for a working mirror.
-    copied = int(origins.group(2)) / int(served.group(1)) if origins and served and int(served.group(1)) else None
-    return float(rps.group(1)), to_ms(p50.group(1)), to_ms(p99.group(1)), errors, copied
+    copied = int(origins.group(2)) / n if origins and n else None
+    # CPU microseconds per client request: proxy, origins, client.
+    per_request = (float(cpu.group(1)) * 1e6 / n, float(cpu.group(2)) * 1e6 / n,
+                   float(client_cpu.group(1)) * 1e6 / n) if cpu and client_cpu and n else None
+    return (float(rps.group(1)), to_ms(p50.group(1)), to_ms(p99.group(1)), errors, copied, per_request,
+            (int(conns.group(1)), int(conns.group(2))) if conns else None)
 
 
 def fmt(v, digits=2):
@@ -55,9 +71,12 @@ def main():
             good = [r for r in runs if r]
             if good:
                 copied = [r[4] for r in good if r[4] is not None]
+                cpu = [r[5] for r in good if r[5] is not None]
                 medians[target] = (statistics.median(r[0] for r in good), statistics.median(r[1] for r in good),
                                    statistics.median(r[2] for r in good), sum(r[3] for r in good), len(good), len(runs),
-                                   statistics.median(copied) if copied else None)
+                                   statistics.median(copied) if copied else None,
+                                   tuple(statistics.median(c[i] for c in cpu) for i in range(3)) if cpu else None,
+                                   next((r[6] for r in reversed(good) if r[6]), None))
             else:
                 medians[target] = None
         direct = medians.get("apache-direct")
@@ -74,6 +93,23 @@ def main():
             vs_mirror = fmt(m[0] / mirror[0]) if mirror else "n/a"
             print(f"| {target} | {m[0]:.0f} | {fmt(m[1], 3)} | {fmt(m[2], 3)} | {m[3]} | {m[4]}/{m[5]} "
                   f"| {vs_direct} | {vs_mirror} | {fmt(m[6])} |")
+        print_cpu(size, targets, medians)
+
+
+def print_cpu(size, targets, medians):
+    rows = [(t, medians[t]) for t in targets if medians.get(t) and medians[t][7]]
+    if not rows:
+        return
+    print(f"\n**{size}B file: CPU per request** (microseconds, median of rounds)\n")
+    print("| target | proxy | origins | client | all | cpus busy | req/s if the proxy cost nothing "
+          "| connections to master / backup |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for target, m in rows:
+        proxy, origins, client = m[7]
+        total = proxy + origins + client
+        ceiling = f"{m[0] * total / (total - proxy):.0f}" if proxy > 0 and total > proxy else "n/a"
+        print(f"| {target} | {proxy:.0f} | {origins:.0f} | {client:.0f} | {total:.0f} "
+              f"| {m[0] * total / 1e6:.2f} | {ceiling} | {'%d / %d' % m[8] if m[8] else 'n/a'} |")
 
 
 if __name__ == "__main__":
