@@ -28,6 +28,8 @@ import java.util.Set;
  *                          default true)
  * @param ejectAfter        consecutive request failures that mark a replica DOWN (passive check);
  *                          0 = off (default 5)
+ * @param ejectionTime      how long a passively ejected replica with no active check stays out
+ *                          (one with a check comes back after {@code rise} good checks) (default 10s)
  * @param divergenceLogInterval at most one divergence sample line per this interval (default 10s)
  * @param admin             the admin port
  * @param agents            heartbeat receiver for replica agents, if any
@@ -36,12 +38,13 @@ import java.util.Set;
 public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, Duration stagger,
                                 Duration perRequestTimeout, Set<Integer> failOnStatus, Limits limits,
                                 Optional<String> servedByHeader, boolean mirror, boolean holdBackPoison,
-                                int ejectAfter, Duration divergenceLogInterval, AdminConfig admin,
+                                int ejectAfter, Duration ejectionTime, Duration divergenceLogInterval, AdminConfig admin,
                                 Optional<AgentsConfig> agents, Optional<ClusterConfig> cluster) {
 
     public static final Duration DEFAULT_PER_REQUEST_TIMEOUT = Duration.ofSeconds(5);
     public static final Set<Integer> DEFAULT_FAIL_ON_STATUS = Set.of(502, 503, 504);
     public static final String DEFAULT_SERVED_BY_HEADER = "X-Served-By";
+    public static final Duration DEFAULT_EJECTION_TIME = Duration.ofSeconds(10);
 
     public RollforwardConfig {
         replicas = List.copyOf(replicas);
@@ -67,6 +70,7 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         b.mirror = mirror;
         b.holdBackPoison = holdBackPoison;
         b.ejectAfter = ejectAfter;
+        b.ejectionTime = ejectionTime;
         b.divergenceLogInterval = divergenceLogInterval;
         b.admin = admin;
         b.agents = agents;
@@ -98,6 +102,10 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         return toBuilder().ejectAfter(value).build();
     }
 
+    public RollforwardConfig withEjectionTime(Duration value) {
+        return toBuilder().ejectionTime(value).build();
+    }
+
     public RollforwardConfig withMirror(boolean value) {
         return toBuilder().mirror(value).build();
     }
@@ -122,6 +130,7 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         private boolean mirror = true;
         private boolean holdBackPoison = true;
         private int ejectAfter = 5;
+        private Duration ejectionTime = DEFAULT_EJECTION_TIME;
         private Duration divergenceLogInterval = Duration.ofSeconds(10);
         private AdminConfig admin = AdminConfig.DEFAULT;
         private Optional<AgentsConfig> agents = Optional.empty();
@@ -141,6 +150,7 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         public Builder mirror(boolean value) { mirror = value; return this; }
         public Builder holdBackPoison(boolean value) { holdBackPoison = value; return this; }
         public Builder ejectAfter(int value) { ejectAfter = value; return this; }
+        public Builder ejectionTime(Duration value) { ejectionTime = value; return this; }
         public Builder divergenceLogInterval(Duration value) { divergenceLogInterval = value; return this; }
         public Builder admin(AdminConfig value) { admin = value; return this; }
         public Builder agents(Optional<AgentsConfig> value) { agents = value; return this; }
@@ -148,7 +158,8 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
 
         public RollforwardConfig build() {
             return new RollforwardConfig(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits,
-                    servedByHeader, mirror, holdBackPoison, ejectAfter, divergenceLogInterval, admin, agents, cluster);
+                    servedByHeader, mirror, holdBackPoison, ejectAfter, ejectionTime, divergenceLogInterval, admin, agents,
+                    cluster);
         }
     }
 }

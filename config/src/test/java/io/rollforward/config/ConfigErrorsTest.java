@@ -119,6 +119,8 @@ class ConfigErrorsTest {
                         "r.yaml:5:19: hold-back-poison: \"maybe\" (expected: true or false)"),
                 c(BASE + "eject-after: -1\n",
                         "r.yaml:5:14: eject-after: -1 (expected: >= 0)"),
+                c(BASE + "ejection-time: 0s\n",
+                        "r.yaml:5:16: ejection-time: 0s (expected: > 0)"),
                 c(BASE + "divergence-log-interval: 0s\n",
                         "r.yaml:5:26: divergence-log-interval: 0s (expected: > 0)"),
                 // limits
@@ -171,7 +173,7 @@ class ConfigErrorsTest {
                         "r.yaml:5:10: limits.max-request-bdy: unknown key 'max-request-bdy' (did you mean 'max-request-body'?)"),
                 c(BASE + "<<: {stagger: 1s}\n",
                         "r.yaml:5:1: <<: unknown key '<<' (expected one of: listen, replicas, stagger, per-request-timeout, "
-                                + "fail-on-status, served-by-header, mirror, hold-back-poison, eject-after, divergence-log-interval, "
+                                + "fail-on-status, served-by-header, mirror, hold-back-poison, eject-after, ejection-time, divergence-log-interval, "
                                 + "limits, admin, agents, cluster)"),
                 c(BASE + "? [a, b]\n: c\n",
                         "r.yaml:5:3: a list as a key (expected: a plain key)"));

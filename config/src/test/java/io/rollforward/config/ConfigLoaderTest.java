@@ -46,6 +46,7 @@ class ConfigLoaderTest {
             served-by-header: X-Replica
             hold-back-poison: false
             eject-after: 0
+            ejection-time: 30s
             divergence-log-interval: 1m
             limits: {max-request-body: 1MiB, max-header-size: 8KiB, max-initial-line-length: 4096,
                      max-response-buffer: 2MB, header-read-timeout: 5s, idle-timeout: 2m, max-connections: 100,
@@ -87,7 +88,7 @@ class ConfigLoaderTest {
                 Duration.ofMillis(20), Duration.ofSeconds(4), Set.of(500, 503),
                 new Limits(1 << 20, 8192, 4096, 2_000_000, Duration.ofSeconds(5), Duration.ofMinutes(2), 100, 8,
                         Duration.ofSeconds(15), Duration.ofMillis(500)),
-                Optional.of("X-Replica"), true, false, 0, Duration.ofMinutes(1),
+                Optional.of("X-Replica"), true, false, 0, Duration.ofSeconds(30), Duration.ofMinutes(1),
                 new AdminConfig(new HostPort("::1", 9902), Optional.of(DIR.resolve("admin.token"))),
                 Optional.of(new AgentsConfig(new HostPort("0.0.0.0", 695), Path.of("/secrets/agents.key"),
                         new Timing(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(2),

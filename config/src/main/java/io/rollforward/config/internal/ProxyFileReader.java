@@ -44,6 +44,7 @@ public final class ProxyFileReader {
         boolean mirror = root.get("mirror", ScalarType.BOOLEAN, true);
         boolean holdBackPoison = root.get("hold-back-poison", ScalarType.BOOLEAN, true);
         int ejectAfter = root.atLeast("eject-after", 0, DEFAULT_EJECT_AFTER);
+        Duration ejectionTime = root.positive("ejection-time", RollforwardConfig.DEFAULT_EJECTION_TIME);
         Duration divergenceLogInterval = root.positive("divergence-log-interval", DEFAULT_DIVERGENCE_LOG_INTERVAL);
         Limits limits = root.section("limits", "a mapping of limits: {max-request-body: 10MiB, ...}")
                 .map(LimitsReader::read).orElse(Limits.DEFAULT);
@@ -57,7 +58,8 @@ public final class ProxyFileReader {
         agentsPortClash(agentsSection, agents, cluster);
         root.finish();
         return new RollforwardConfig(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits,
-                servedByHeader, mirror, holdBackPoison, ejectAfter, divergenceLogInterval, admin, agents, cluster);
+                servedByHeader, mirror, holdBackPoison, ejectAfter, ejectionTime, divergenceLogInterval, admin, agents,
+                cluster);
     }
 
     /** The client and admin ports are both TCP: one port cannot serve both. */

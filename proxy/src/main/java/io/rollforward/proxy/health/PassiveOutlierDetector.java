@@ -1,5 +1,6 @@
 package io.rollforward.proxy.health;
 
+import io.rollforward.config.DurationValue;
 import io.rollforward.proxy.exchange.ExchangeEvents;
 import io.rollforward.proxy.exchange.FailureCause;
 import io.rollforward.proxy.replica.Replica;
@@ -13,22 +14,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Passive health: {@code eject-after} consecutive failed requests (connect, reset, timeout,
  * fail-on-status) mark a replica DOWN; one good reply resets the count. The ejection ends when the
  * replica's active check passes {@code rise} times in a row or, for a replica with no active
- * check, after {@link #EJECTION_TIME} (as Envoy's outlier detection re-admits after its
- * base ejection time), so a replica is never left out with nothing to bring it back.
+ * check, after {@code ejection-time} (as Envoy's outlier detection re-admits after its base
+ * ejection time), so a replica is never left out with nothing to bring it back.
  *
  * <p>Called on event loops: counting is one atomic increment.
  */
 final class PassiveOutlierDetector implements ExchangeEvents {
-    /** How long a replica without an active check stays ejected. */
-    static final Duration EJECTION_TIME = Duration.ofSeconds(10);
-
     private final int ejectAfter;
+    private final Duration ejectionTime;
     private final Map<Replica, ReplicaHealth> health;
     private final Map<Replica, AtomicInteger> failures;
     private final ScheduledExecutorService scheduler;
 
-    PassiveOutlierDetector(int ejectAfter, Map<Replica, ReplicaHealth> health, ScheduledExecutorService scheduler) {
+    PassiveOutlierDetector(int ejectAfter, Duration ejectionTime, Map<Replica, ReplicaHealth> health,
+                           ScheduledExecutorService scheduler) {
         this.ejectAfter = ejectAfter;
+        this.ejectionTime = ejectionTime;
         this.health = health;
         this.scheduler = scheduler;
         this.failures = new java.util.HashMap<>();
@@ -55,7 +56,8 @@ final class PassiveOutlierDetector implements ExchangeEvents {
             n.set(0);
             if (replica.config().check().isEmpty()) {
                 scheduler.schedule(() -> h.report(HealthSource.PASSIVE, true,
-                        "ejection time " + EJECTION_TIME.toSeconds() + "s over"), EJECTION_TIME.toMillis(), TimeUnit.MILLISECONDS);
+                        "ejection-time " + DurationValue.format(ejectionTime) + " over"),
+                        ejectionTime.toMillis(), TimeUnit.MILLISECONDS);
             }
         }
     }

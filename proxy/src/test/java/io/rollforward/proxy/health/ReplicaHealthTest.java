@@ -137,6 +137,45 @@ class ReplicaHealthTest {
     }
 
     @Test
+    void passiveEjectionWithoutActiveCheckLastsEjectionTime() throws Exception {
+        backup.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("from backup")));
+        com.github.tomakehurst.wiremock.WireMockServer sick = new com.github.tomakehurst.wiremock.WireMockServer(wireMockConfig().dynamicPort());
+        sick.start();
+        try {
+            sick.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(503)));
+            Duration ejectionTime = Duration.ofMillis(800);
+            proxy = new ProxyUnderTest.Builder().config(c -> c
+                    .withReplicas(List.of(
+                            ReplicaConfig.of("master", HostPort.of("127.0.0.1", sick.port())),
+                            ReplicaConfig.of("backup", HostPort.of("127.0.0.1", backup.getPort()))))
+                    .withEjectAfter(2)
+                    .withEjectionTime(ejectionTime))
+                    .start();
+            Replica m = proxy.proxy().replicas().byName("master").orElseThrow();
+            List<Long> changes = new CopyOnWriteArrayList<>();
+            proxy.proxy().replicas().onChange((r, up) -> {
+                if (r.name().equals("master")) {
+                    changes.add(System.nanoTime());
+                }
+            });
+            for (int i = 0; i < 2; i++) {
+                assertThat(proxy.get("/fail/" + i).headers().firstValue("X-Served-By")).contains("backup");
+            }
+            await().atMost(Duration.ofSeconds(2)).until(() -> !m.inService());
+            int copiesBefore = sick.findAll(anyRequestedFor(anyUrl())).size();
+            assertThat(proxy.get("/while-out").headers().firstValue("X-Served-By")).contains("backup");
+            assertThat(sick.findAll(anyRequestedFor(anyUrl()))).as("an ejected replica gets no copies").hasSize(copiesBefore);
+
+            await().atMost(Duration.ofSeconds(5)).until(m::inService);
+            assertThat(changes).hasSize(2);
+            long outMillis = Duration.ofNanos(changes.get(1) - changes.get(0)).toMillis();
+            assertThat(outMillis).as("out for ejection-time, not the 10 s default").isBetween(ejectionTime.toMillis() - 50, 3000L);
+        } finally {
+            sick.stop();
+        }
+    }
+
+    @Test
     void manualRejoinWaitsForTheAdminCall() throws Exception {
         Path token = dir.resolve("token");
         Files.writeString(token, "s3cret\n");
