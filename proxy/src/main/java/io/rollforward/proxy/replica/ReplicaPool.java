@@ -13,7 +13,6 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import io.rollforward.config.HostPort;
 import io.rollforward.config.Limits;
 import io.rollforward.proxy.transport.Transport;
 import java.net.InetSocketAddress;
@@ -35,13 +34,17 @@ import java.util.concurrent.atomic.LongAdder;
 public final class ReplicaPool implements AutoCloseable {
     private static final AttributeKey<Integer> USES = AttributeKey.valueOf("rollforward.uses");
 
-    private final HostPort address;
+    private final InetSocketAddress address;
     private final Transport transport;
     private final Limits limits;
     private final ConcurrentMap<EventLoop, BoundedPool> pools = new ConcurrentHashMap<>();
     private final LongAdder opened = new LongAdder();
 
-    public ReplicaPool(HostPort address, Transport transport, Limits limits) {
+    /** {@code address} is resolved: connecting never looks a name up on an event loop. */
+    public ReplicaPool(InetSocketAddress address, Transport transport, Limits limits) {
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException("unresolved replica address " + address);
+        }
         this.address = address;
         this.transport = transport;
         this.limits = limits;
@@ -93,7 +96,7 @@ public final class ReplicaPool implements AutoCloseable {
                 .channel(transport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) limits.connectTimeout().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
-                .remoteAddress(InetSocketAddress.createUnresolved(address.host(), address.port()));
+                .remoteAddress(address);
         long idleMillis = limits.replicaIdleTimeout().toMillis();
         int maxHeader = Math.max(8192, limits.maxHeaderSize());
         return new BoundedPool(bootstrap, new AbstractChannelPoolHandler() {
