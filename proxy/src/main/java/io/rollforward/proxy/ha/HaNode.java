@@ -89,10 +89,11 @@ public final class HaNode implements AutoCloseable {
         this.config = config;
         this.metrics = metrics;
         this.vip = vip;
-        this.actions = new RoleActions(metrics, vip, new NotifyCommands(config.notifications(), config.node()), observer);
         this.detector = new FailureDetector(config.timing(), events);
         this.group = transport.newGroup(1);
         this.loop = group.next();
+        this.actions = new RoleActions(metrics, vip, new NotifyCommands(config.notifications(), config.node()), observer,
+                loop);
         this.handover = new Handover(this);
     }
 

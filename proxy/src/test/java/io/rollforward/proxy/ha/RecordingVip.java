@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** A VIP that only records what was asked of it, in order, with the time (System.nanoTime). */
 final class RecordingVip implements VipHolder {
@@ -11,6 +12,8 @@ final class RecordingVip implements VipHolder {
     }
 
     final List<Call> calls = new CopyOnWriteArrayList<>();
+    /** This many coming acquire calls fail, as {@code ip addr add} on an interface that is not up. */
+    final AtomicInteger failingAcquires = new AtomicInteger();
     private final RuntimeException preflightFailure;
     private volatile boolean held;
 
@@ -33,6 +36,9 @@ final class RecordingVip implements VipHolder {
     @Override
     public CompletableFuture<Void> acquire() {
         calls.add(new Call("acquire", System.nanoTime()));
+        if (failingAcquires.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            return CompletableFuture.failedFuture(new IllegalStateException("ip addr add: Cannot find device"));
+        }
         held = true;
         return CompletableFuture.completedFuture(null);
     }
