@@ -146,7 +146,7 @@ class ConfigLoaderTest {
                   node: n1
                   peer: n2
                   key-file: k
-                  vip: {address: "2001:db8::1/64", interface: eth0}
+                  vip: {address: 198.51.100.7/24, interface: eth0}
                 """, "/srv/conf/r.yaml");
 
         assertThat(config.failOnStatus()).isEmpty();
@@ -165,7 +165,7 @@ class ConfigLoaderTest {
         assertThat(cluster.autoFailback()).isFalse();
         assertThat(cluster.pingNodes()).isEmpty();
         assertThat(cluster.notifications()).isEqualTo(NotifyConfig.NONE);
-        assertThat(cluster.vip()).contains(new VipConfig("2001:db8::1", 64, "eth0", GarpConfig.DEFAULT));
+        assertThat(cluster.vip()).contains(new VipConfig("198.51.100.7", 24, "eth0", GarpConfig.DEFAULT));
     }
 
     @Test
