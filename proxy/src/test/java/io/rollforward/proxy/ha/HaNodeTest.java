@@ -83,7 +83,9 @@ class HaNodeTest {
 
         awaitRoles(a, Role.ACTIVE, b, Role.STANDBY);
 
-        assertThat(a.vip.isHeld()).isTrue();
+        // the role is published before the VIP work is handed to its thread
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> a.vip.isHeld() && a.metrics.scrape().contains("rollforward_vip_owned 1.0"));
         assertThat(b.vip.names()).doesNotContain("acquire");
         assertThat(a.ha.vipOwner()).isEqualTo("node-a");
         await().atMost(Duration.ofSeconds(5)).until(() -> "node-a".equals(b.ha.vipOwner()));
@@ -200,7 +202,7 @@ class HaNodeTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> a.role() == Role.ACTIVE);
         assertThat(changes.get(changes.size() - 1).reason()).contains("within initdead");
-        assertThat(vip.isHeld()).isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(vip::isHeld);
         assertThat(a.vipOwner()).isEqualTo("node-a");
     }
 
