@@ -261,13 +261,25 @@ public final class Exchange {
         }
     }
 
-    private void reply(ReplicaCall call, Outcome outcome) {
+    /**
+     * Makes {@code call} the one whose reply the client gets and takes what it has buffered;
+     * null (released) when the client has gone meanwhile.
+     */
+    private ByteBuf choose(ReplicaCall call, Outcome outcome) {
         replied = true;
         chosen = call;
         events.requestCompleted(call.replica().name(), outcome);
         ByteBuf body = call.takeBody();
         if (clientGone) {
             body.release();
+            return null;
+        }
+        return body;
+    }
+
+    private void reply(ReplicaCall call, Outcome outcome) {
+        ByteBuf body = choose(call, outcome);
+        if (body == null) {
             return;
         }
         HttpHeaders headers = replyHeaders(call);
@@ -286,13 +298,9 @@ public final class Exchange {
     }
 
     private void startStreaming(ReplicaCall call, Outcome outcome) {
-        replied = true;
-        chosen = call;
         events.uncovered();
-        events.requestCompleted(call.replica().name(), outcome);
-        ByteBuf buffered = call.takeBody();
-        if (clientGone) {
-            buffered.release();
+        ByteBuf buffered = choose(call, outcome);
+        if (buffered == null) {
             return;
         }
         HttpHeaders headers = replyHeaders(call);
