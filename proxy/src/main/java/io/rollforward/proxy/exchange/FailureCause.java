@@ -23,6 +23,14 @@ public enum FailureCause {
     /** The client went away while this copy streamed to it; not the replica's fault. */
     CLIENT_GONE;
 
+    /**
+     * Whether this failure can count against the replica (passive ejection) when another replica
+     * answered the same request well; the guard's, the proxy's and the client's causes never do.
+     */
+    public boolean replicasFault() {
+        return this == TIMEOUT || this == RESET || this == CONNECT || this == STATUS || this == HEAD_TOO_LARGE;
+    }
+
     /** The Prometheus tag value. */
     public String tag() {
         return name().toLowerCase(java.util.Locale.ROOT);

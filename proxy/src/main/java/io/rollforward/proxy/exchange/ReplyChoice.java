@@ -142,7 +142,9 @@ final class ReplyChoice {
         send(0);
         if (dispatch == Dispatch.ALL) {
             for (int i = 1; i < copies.length; i++) {
-                send(i);
+                if (copies[i] == Copy.WAITING) {
+                    send(i); // a synchronous failure of the master may have sent them already
+                }
             }
         }
     }
@@ -225,10 +227,13 @@ final class ReplyChoice {
         }
     }
 
-    /** Every copy that will ever run has ended (complete or failed) or was never sent. */
+    /**
+     * Every copy has ended: complete, failed, or held back. A copy still waiting (for its stagger,
+     * or for the canary) has not: it will be sent.
+     */
     boolean allEnded() {
         for (Copy c : copies) {
-            if (c == Copy.SENT || c == Copy.HEAD) {
+            if (c == Copy.WAITING || c == Copy.SENT || c == Copy.HEAD) {
                 return false;
             }
         }
