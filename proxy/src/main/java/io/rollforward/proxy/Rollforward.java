@@ -58,6 +58,7 @@ public final class Rollforward implements AutoCloseable {
     private Channel frontChannel;
     private InetSocketAddress adminAddress;
     private HaNode ha;
+    private BufferBudget budget;
 
     private Rollforward(RollforwardConfig config) {
         this.config = config;
@@ -103,7 +104,7 @@ public final class Rollforward implements AutoCloseable {
             metrics.clientRejected(reason);
             extraFrontEvents.rejected(reason);
         };
-        BufferBudget budget = BufferBudget.of(config.limits().maxBufferedTotal());
+        budget = BufferBudget.of(config.limits().maxBufferedTotal());
         metrics.bufferBudget(budget);
         exchanges = new ExchangeFactory(replicas, ExchangeSettings.from(config), new ExchangeServices(events,
                 new DivergenceLog(config.divergenceLogInterval().toNanos()), budget,
@@ -157,6 +158,11 @@ public final class Rollforward implements AutoCloseable {
 
     public ProxyMetrics metrics() {
         return metrics;
+    }
+
+    /** What the exchanges hold now (splice windows, request bodies) against its limit. */
+    public BufferBudget bufferBudget() {
+        return budget;
     }
 
     public InflightExchanges inflight() {

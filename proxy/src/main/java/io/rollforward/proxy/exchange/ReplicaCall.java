@@ -514,6 +514,9 @@ final class ReplicaCall implements ResponseSink {
         if (on && role == Role.DRAIN) {
             return;
         }
+        if (paused && !on) {
+            lastReadAt = System.nanoTime(); // quiet while paused on purpose is not a stall
+        }
         paused = on;
         if (connection != null && connection.channel().isActive()) {
             connection.channel().config().setAutoRead(!on);
