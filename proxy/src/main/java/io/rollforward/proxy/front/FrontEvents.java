@@ -17,6 +17,8 @@ public interface FrontEvents {
     String HEADER_TIMEOUT = "header_timeout";
     String TOO_MANY_CONNECTIONS = "too_many_connections";
     String NO_REPLICA = "no_replica";
+    /** A WebSocket upgrade: not proxied (501). */
+    String UPGRADE = "upgrade";
 
     FrontEvents NONE = reason -> {
     };

@@ -29,6 +29,10 @@ import java.util.Locale;
  *   <li>HTTP/1.1 without Host, or more than one Host: 400 (RFC 9112 §3.2);</li>
  *   <li>an {@code Expect} other than {@code 100-continue}: 417 (RFC 9110 §10.1.1);</li>
  *   <li>a Content-Length over {@code limits.max-request-body}: 413, before the body is read;</li>
+ *   <li>an {@code Upgrade: websocket}: 501. A WebSocket is a long two-way conversation with one
+ *       server: mirroring it is meaningless, and no backup could take it over mid-session, so the
+ *       proxy does not pretend to (README, "Limits and errors"). Other upgrades (h2c) are ignored,
+ *       as a server may (RFC 9110 §7.8);</li>
  *   <li>a request target that is not origin-form, an http(s) absolute-form with an authority, or
  *       {@code *} for OPTIONS: 400 (RFC 9112 §3.2). CONNECT (authority-form) is not proxied.</li>
  * </ul>
@@ -62,6 +66,13 @@ final class RequestHeadValidator extends ChannelInboundHandlerAdapter {
         if (expect != null && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect.trim())) {
             return new FrontRejection(HttpResponseStatus.EXPECTATION_FAILED, FrontEvents.BAD_REQUEST,
                     "only the 100-continue expectation is supported");
+        }
+        for (String upgrade : request.headers().getAll(HttpHeaderNames.UPGRADE)) {
+            if (upgrade.toLowerCase(Locale.ROOT).contains("websocket")) {
+                return new FrontRejection(HttpResponseStatus.NOT_IMPLEMENTED, FrontEvents.UPGRADE,
+                        "WebSocket is not proxied: every request here runs on two servers and no backup can take over"
+                                + " a live socket; route WebSocket traffic to the servers directly");
+            }
         }
         // the decoder already refused a Content-Length that is not one non-negative number
         long length = HttpUtil.getContentLength(request, -1L);

@@ -45,6 +45,8 @@ class FrontPipelineTest {
                 Arguments.of("absolute-form ftp", "GET ftp://x/a HTTP/1.1\r\n" + h + "\r\n", 400, FrontEvents.BAD_REQUEST),
                 Arguments.of("absolute-form unparsable", "GET http://x/%zz HTTP/1.1\r\n" + h + "\r\n", 400, FrontEvents.BAD_REQUEST),
                 Arguments.of("CONNECT", "CONNECT x:443 HTTP/1.1\r\n" + h + "\r\n", 400, FrontEvents.BAD_REQUEST),
+                Arguments.of("WebSocket upgrade", "GET /ws HTTP/1.1\r\n" + h + "Connection: Upgrade\r\nUpgrade: websocket\r\n"
+                        + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n", 501, FrontEvents.UPGRADE),
                 Arguments.of("asterisk for GET", "GET * HTTP/1.1\r\n" + h + "\r\n", 400, FrontEvents.BAD_REQUEST),
                 Arguments.of("request line too long", "GET /" + "a".repeat(600) + " HTTP/1.1\r\n" + h + "\r\n", 414, FrontEvents.URI_TOO_LONG),
                 Arguments.of("header section too large", "GET / HTTP/1.1\r\n" + h + "X-A: " + "b".repeat(3000) + "\r\n\r\n", 431, FrontEvents.HEADER_TOO_LARGE),
