@@ -137,6 +137,46 @@ class ReplicaHealthTest {
     }
 
     @Test
+    void passiveEjectionNeverTakesOutTheLastReplicaInService() throws Exception {
+        com.github.tomakehurst.wiremock.WireMockServer first = new com.github.tomakehurst.wiremock.WireMockServer(wireMockConfig().dynamicPort());
+        first.start();
+        com.github.tomakehurst.wiremock.WireMockServer web = first;
+        int masterPort = first.port();
+        int deadPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            deadPort = s.getLocalPort();
+        }
+        try {
+            web.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("up")));
+            proxy = new ProxyUnderTest.Builder().config(c -> c
+                    .withReplicas(List.of(
+                            ReplicaConfig.of("master", HostPort.of("127.0.0.1", masterPort)),
+                            ReplicaConfig.of("backup", HostPort.of("127.0.0.1", deadPort))))
+                    .withEjectAfter(2)
+                    .withEjectionTime(Duration.ofSeconds(60)))
+                    .start();
+            // the backup refuses connections: its own fault, so it is ejected
+            for (int i = 0; i < 3; i++) {
+                assertThat(proxy.get("/a/" + i).statusCode()).isEqualTo(200);
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> !proxy.proxy().replicas().byName("backup").orElseThrow().inService());
+            // now the master refuses too: it fails its requests, but it is the last one in service
+            web.stop();
+            for (int i = 0; i < 4; i++) {
+                assertThat(proxy.get("/b/" + i).statusCode()).isEqualTo(502);
+            }
+            assertThat(proxy.proxy().replicas().byName("master").orElseThrow().inService()).isTrue();
+            // so the site answers again the moment the master does, instead of 503 for ejection-time
+            web = new com.github.tomakehurst.wiremock.WireMockServer(wireMockConfig().port(masterPort));
+            web.start();
+            web.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("up")));
+            await().atMost(Duration.ofSeconds(5)).until(() -> proxy.get("/c").statusCode() == 200);
+        } finally {
+            web.stop();
+        }
+    }
+
+    @Test
     void passiveEjectionWithoutActiveCheckLastsEjectionTime() throws Exception {
         backup.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("from backup")));
         com.github.tomakehurst.wiremock.WireMockServer sick = new com.github.tomakehurst.wiremock.WireMockServer(wireMockConfig().dynamicPort());
