@@ -34,17 +34,22 @@ import java.util.Set;
  * @param admin             the admin port
  * @param agents            heartbeat receiver for replica agents, if any
  * @param cluster           HA pair settings, if any
+ * @param tls               the HTTPS listener (HTTP/2 and HTTP/1.1 over TLS), if any
+ * @param shutdownTimeout   on SIGTERM, how long requests in flight may take to finish before the
+ *                          proxy stops anyway (default 30s)
  */
 public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, Duration stagger,
                                 Duration perRequestTimeout, Set<Integer> failOnStatus, Limits limits,
                                 Optional<String> servedByHeader, boolean mirror, boolean holdBackPoison,
                                 int ejectAfter, Duration ejectionTime, Duration divergenceLogInterval, AdminConfig admin,
-                                Optional<AgentsConfig> agents, Optional<ClusterConfig> cluster) {
+                                Optional<AgentsConfig> agents, Optional<ClusterConfig> cluster,
+                                Optional<TlsConfig> tls, Duration shutdownTimeout) {
 
     public static final Duration DEFAULT_PER_REQUEST_TIMEOUT = Duration.ofSeconds(5);
     public static final Set<Integer> DEFAULT_FAIL_ON_STATUS = Set.of(502, 503, 504);
     public static final String DEFAULT_SERVED_BY_HEADER = "X-Served-By";
     public static final Duration DEFAULT_EJECTION_TIME = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
     public RollforwardConfig {
         replicas = List.copyOf(replicas);
@@ -52,6 +57,8 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         servedByHeader = servedByHeader == null ? Optional.empty() : servedByHeader;
         agents = agents == null ? Optional.empty() : agents;
         cluster = cluster == null ? Optional.empty() : cluster;
+        tls = tls == null ? Optional.empty() : tls;
+        shutdownTimeout = shutdownTimeout == null ? DEFAULT_SHUTDOWN_TIMEOUT : shutdownTimeout;
     }
 
     /** Defaults for everything but {@code listen} and {@code replicas}; for tests and the demo. */
@@ -75,6 +82,8 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         b.admin = admin;
         b.agents = agents;
         b.cluster = cluster;
+        b.tls = tls;
+        b.shutdownTimeout = shutdownTimeout;
         return b;
     }
 
@@ -118,6 +127,14 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         return toBuilder().cluster(Optional.of(value)).build();
     }
 
+    public RollforwardConfig withTls(TlsConfig value) {
+        return toBuilder().tls(Optional.of(value)).build();
+    }
+
+    public RollforwardConfig withShutdownTimeout(Duration value) {
+        return toBuilder().shutdownTimeout(value).build();
+    }
+
     /** Every value starts at its default; {@link ConfigLoader} validates what it sets. */
     public static final class Builder {
         private final HostPort listen;
@@ -135,6 +152,8 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         private AdminConfig admin = AdminConfig.DEFAULT;
         private Optional<AgentsConfig> agents = Optional.empty();
         private Optional<ClusterConfig> cluster = Optional.empty();
+        private Optional<TlsConfig> tls = Optional.empty();
+        private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
 
         public Builder(HostPort listen, List<ReplicaConfig> replicas) {
             this.listen = listen;
@@ -155,11 +174,13 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         public Builder admin(AdminConfig value) { admin = value; return this; }
         public Builder agents(Optional<AgentsConfig> value) { agents = value; return this; }
         public Builder cluster(Optional<ClusterConfig> value) { cluster = value; return this; }
+        public Builder tls(Optional<TlsConfig> value) { tls = value; return this; }
+        public Builder shutdownTimeout(Duration value) { shutdownTimeout = value; return this; }
 
         public RollforwardConfig build() {
             return new RollforwardConfig(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits,
                     servedByHeader, mirror, holdBackPoison, ejectAfter, ejectionTime, divergenceLogInterval, admin, agents,
-                    cluster);
+                    cluster, tls, shutdownTimeout);
         }
     }
 }
