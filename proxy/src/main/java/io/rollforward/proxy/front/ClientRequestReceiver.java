@@ -156,6 +156,9 @@ final class ClientRequestReceiver extends ChannelInboundHandlerAdapter implement
             return;
         }
         current = null;
+        if (keepAlive && drain.draining() && !FrontProtocol.isHttp2(ctx.channel())) {
+            closeAfterReply = true; // began before the drain: the connection still closes after it
+        }
         if (!keepAlive || closeAfterReply) {
             closing = true;
             releaseQueued();

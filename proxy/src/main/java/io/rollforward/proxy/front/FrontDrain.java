@@ -20,6 +20,9 @@ public final class FrontDrain {
 
     void track(Channel connection) {
         connections.add(connection); // removed by the group when it closes
+        if (draining) {
+            connection.attr(FrontProtocol.DRAINING).set(true);
+        }
     }
 
     /** HTTP/2 connections get their GOAWAY as soon as ALPN picked h2 during a drain. */
@@ -37,6 +40,7 @@ public final class FrontDrain {
     public void start() {
         draining = true;
         for (Channel c : connections) {
+            c.attr(FrontProtocol.DRAINING).set(true);
             if (FrontProtocol.isHttp2(c)) {
                 c.eventLoop().execute(() -> goAway(c));
             }

@@ -14,6 +14,7 @@ import io.netty.util.AttributeKey;
 public final class FrontProtocol {
     static final AttributeKey<Boolean> TLS = AttributeKey.valueOf(FrontProtocol.class, "tls");
     static final AttributeKey<Boolean> HTTP2 = AttributeKey.valueOf(FrontProtocol.class, "http2");
+    static final AttributeKey<Boolean> DRAINING = AttributeKey.valueOf(FrontProtocol.class, "draining");
 
     private FrontProtocol() {
     }
@@ -27,6 +28,14 @@ public final class FrontProtocol {
     public static boolean isTls(Channel channel) {
         Channel connection = channel instanceof Http2StreamChannel ? channel.parent() : channel;
         return Boolean.TRUE.equals(connection.attr(TLS).get());
+    }
+
+    /**
+     * True once the proxy is stopping: a reply on this HTTP/1.1 connection should say
+     * {@code Connection: close} (the front closes the connection after it in any case).
+     */
+    public static boolean isDraining(Channel channel) {
+        return Boolean.TRUE.equals(connection(channel).attr(DRAINING).get());
     }
 
     /** The connection of a stream channel, else the channel itself. */
