@@ -52,7 +52,6 @@ http {
   uwsgi_temp_path $dir/tmp/uwsgi;
   scgi_temp_path $dir/tmp/scgi;
   keepalive_requests 1000000;
-  http2_max_requests 1000000;
   ssl_certificate $WORK/tls/site.pem;
   ssl_certificate_key $WORK/tls/site.key;
   ssl_protocols TLSv1.3 TLSv1.2;
