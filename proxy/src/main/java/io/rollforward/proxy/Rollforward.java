@@ -229,11 +229,12 @@ public final class Rollforward implements AutoCloseable {
 
     /** No new connections; open ones close after their next reply (HTTP/2: GOAWAY). */
     private void stopAccepting() {
+        // called on the admin port's event loop by POST /drain: closes without waiting
         if (frontChannel != null) {
-            frontChannel.close().syncUninterruptibly();
+            frontChannel.close();
         }
         if (tlsChannel != null) {
-            tlsChannel.close().syncUninterruptibly();
+            tlsChannel.close();
         }
         if (front != null) {
             front.drain().start();
@@ -251,6 +252,11 @@ public final class Rollforward implements AutoCloseable {
             ha.close(); // first: release the VIP and tell the peer, while the front still answers
         }
         stopAccepting();
+        for (Channel listener : new Channel[] {frontChannel, tlsChannel}) {
+            if (listener != null) {
+                listener.closeFuture().syncUninterruptibly();
+            }
+        }
         if (exchanges != null) {
             new InflightWait(exchanges.inflight(), boss).await(config.shutdownTimeout());
         }
