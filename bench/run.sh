@@ -3,7 +3,8 @@
 # origins, nginx (proxy, mirror, failover), HAProxy and Rollforward. Loopback only.
 #
 #   ./mvnw -q -DskipTests package          # once: builds proxy/target/rollforward.jar
-#   bench/run.sh [throughput] [failover] [memory]   # default: all three
+#   bench/run.sh [throughput] [failover] [memory] [tls]   # default: the first three
+#   (tls: nginx, HAProxy and Rollforward terminating TLS, h2load + wrk over HTTPS; lib/tls.sh)
 #
 # Settings (environment): ROUNDS=3 DURATION=10s WARMUP=10s CONNECTIONS=64 THREADS=2
 #   TARGETS="apache-direct nginx-proxy nginx-mirror haproxy rollforward-mirror rollforward-single"
@@ -11,6 +12,8 @@
 #   FAILOVER_SECONDS=20 KILL_AT=5 FAILOVER_CONNECTIONS=50 SLOW_MS=200
 #   IDLE_CONNECTIONS=10000 MEMORY_LOAD=60s  PORT_BASE=18100  RECORD=1 (prepend to RESULTS.md)
 #   ROLLFORWARD_JAVA_OPTS="-Xms64m -Xmx192m"  NOTE="free text for the results heading"
+#   TLS_TARGETS="nginx-tls-proxy nginx-tls-mirror haproxy-tls rollforward-tls-mirror rollforward-tls-single"
+#   H2LOAD_CLIENTS=16 H2LOAD_STREAMS=8 TLS_SIZE=1k
 # See bench/README.md for what each scenario measures.
 set -euo pipefail
 
@@ -58,9 +61,13 @@ mkdir -p "$WORK"
 . "$BENCH_DIR/lib/servers.sh"
 # shellcheck source=lib/scenarios.sh
 . "$BENCH_DIR/lib/scenarios.sh"
+# shellcheck source=lib/tls.sh
+. "$BENCH_DIR/lib/tls.sh"
 
 wants() { local s; for s in "${SCENARIOS[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
-uses_rollforward() { [[ " $TARGETS $FAILOVER_TARGETS " == *" rollforward-"* ]] || wants memory; }
+plain_scenarios() { wants throughput || wants failover || wants memory; }
+uses_rollforward() { { plain_scenarios && [[ " $TARGETS $FAILOVER_TARGETS " == *" rollforward-"* ]]; } || wants memory \
+  || { wants tls && [[ " $TLS_TARGETS " == *" rollforward-"* ]]; }; }
 
 check_prerequisites() {
   local missing=() tool
@@ -108,13 +115,26 @@ main() {
   write_apache_root backup "$BACKUP_PORT"
   start_apache master "$MASTER_PORT"
   start_apache backup "$BACKUP_PORT"
-  start_nginx
-  start_haproxy
-  if [[ " $TARGETS $FAILOVER_TARGETS " == *" rollforward-mirror "* ]]; then
-    start_rollforward mirror "$RF_MIRROR_PORT" "$RF_MIRROR_ADMIN" || true
+  if plain_scenarios; then
+    start_nginx
+    start_haproxy
+    if [[ " $TARGETS $FAILOVER_TARGETS " == *" rollforward-mirror "* ]]; then
+      start_rollforward mirror "$RF_MIRROR_PORT" "$RF_MIRROR_ADMIN" || true
+    fi
+    if [[ " $TARGETS " == *" rollforward-single "* ]]; then
+      start_rollforward single "$RF_SINGLE_PORT" "$RF_SINGLE_ADMIN" || true
+    fi
   fi
-  if [[ " $TARGETS " == *" rollforward-single "* ]]; then
-    start_rollforward single "$RF_SINGLE_PORT" "$RF_SINGLE_ADMIN" || true
+  if wants tls; then
+    make_certificate
+    [[ " $TLS_TARGETS " != *" nginx-tls-"* ]] || start_nginx_tls
+    [[ " $TLS_TARGETS " != *" haproxy-tls "* ]] || start_haproxy_tls
+    if [[ " $TLS_TARGETS " == *" rollforward-tls-mirror "* ]]; then
+      start_rollforward mirror "$RF_TLS_MIRROR_PORT" "$((RF_TLS_MIRROR_PORT + 1))" "$((RF_TLS_MIRROR_PORT + 2))" || true
+    fi
+    if [[ " $TLS_TARGETS " == *" rollforward-tls-single "* ]]; then
+      start_rollforward single "$RF_TLS_SINGLE_PORT" "$((RF_TLS_SINGLE_PORT + 1))" "$((RF_TLS_SINGLE_PORT + 2))" || true
+    fi
   fi
   describe_machine > "$OUT/machine.md"
 
@@ -123,6 +143,7 @@ main() {
   if wants throughput; then run_throughput >> "$OUT/sections.md"; fi
   if wants failover; then run_failover >> "$OUT/sections.md"; fi
   if wants memory; then run_memory >> "$OUT/sections.md"; fi
+  if wants tls; then run_tls >> "$OUT/sections.md"; fi
 
   write_results
 }

@@ -79,6 +79,7 @@ describe_machine() {
   echo "- nginx: $(/usr/sbin/nginx -v 2>&1 | sed 's/^nginx version: //')"
   echo "- haproxy: $(/usr/sbin/haproxy -v | head -1)"
   echo "- wrk: $(wrk -v 2>&1 | head -1)"
+  if wants tls; then echo "- h2load: $(h2load --version 2>&1 | head -1), openssl: $(openssl version)"; fi
   if uses_rollforward; then
     echo "- java: $(java -version 2>&1 | head -1)${ROLLFORWARD_JAVA_OPTS:+, opts: $ROLLFORWARD_JAVA_OPTS}"
   fi

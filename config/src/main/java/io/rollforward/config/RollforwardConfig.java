@@ -38,6 +38,9 @@ import java.util.Set;
  * @param cluster           HA pair settings, if any
  * @param queryOfDeath      the canary / quarantine guard against requests that kill every replica
  *                          (default on)
+ * @param tls               the HTTPS listener (HTTP/2 and HTTP/1.1 over TLS), if any
+ * @param shutdownTimeout   on SIGTERM, how long requests in flight may take to finish before the
+ *                          proxy stops anyway (default 30s)
  */
 public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, Duration stagger,
                                 Duration perRequestTimeout, Set<Integer> failOnStatus, Limits limits,
@@ -45,13 +48,14 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
                                 int ejectAfter, Duration ejectionTime, Duration divergenceLogInterval, AdminConfig admin,
                                 Optional<AgentsConfig> agents, Optional<ClusterConfig> cluster,
                                 Duration replyIdleTimeout, Optional<Duration> maxReplyDuration,
-                                QueryOfDeathConfig queryOfDeath) {
+                                QueryOfDeathConfig queryOfDeath, Optional<TlsConfig> tls, Duration shutdownTimeout) {
 
     public static final Duration DEFAULT_PER_REQUEST_TIMEOUT = Duration.ofSeconds(5);
     public static final Set<Integer> DEFAULT_FAIL_ON_STATUS = Set.of(502, 503, 504);
     public static final String DEFAULT_SERVED_BY_HEADER = "X-Served-By";
     public static final Duration DEFAULT_EJECTION_TIME = Duration.ofSeconds(10);
     public static final Duration DEFAULT_REPLY_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
     public RollforwardConfig {
         replicas = List.copyOf(replicas);
@@ -62,6 +66,8 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         maxReplyDuration = maxReplyDuration == null ? Optional.empty() : maxReplyDuration;
         replyIdleTimeout = replyIdleTimeout == null ? DEFAULT_REPLY_IDLE_TIMEOUT : replyIdleTimeout;
         queryOfDeath = queryOfDeath == null ? QueryOfDeathConfig.DEFAULT : queryOfDeath;
+        tls = tls == null ? Optional.empty() : tls;
+        shutdownTimeout = shutdownTimeout == null ? DEFAULT_SHUTDOWN_TIMEOUT : shutdownTimeout;
     }
 
     /** Defaults for everything but {@code listen} and {@code replicas}; for tests and the demo. */
@@ -88,6 +94,8 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         b.replyIdleTimeout = replyIdleTimeout;
         b.maxReplyDuration = maxReplyDuration;
         b.queryOfDeath = queryOfDeath;
+        b.tls = tls;
+        b.shutdownTimeout = shutdownTimeout;
         return b;
     }
 
@@ -139,6 +147,14 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         return toBuilder().cluster(Optional.of(value)).build();
     }
 
+    public RollforwardConfig withTls(TlsConfig value) {
+        return toBuilder().tls(Optional.of(value)).build();
+    }
+
+    public RollforwardConfig withShutdownTimeout(Duration value) {
+        return toBuilder().shutdownTimeout(value).build();
+    }
+
     /** Every value starts at its default; {@link ConfigLoader} validates what it sets. */
     public static final class Builder {
         private final HostPort listen;
@@ -159,6 +175,8 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         private Duration replyIdleTimeout = DEFAULT_REPLY_IDLE_TIMEOUT;
         private Optional<Duration> maxReplyDuration = Optional.empty();
         private QueryOfDeathConfig queryOfDeath = QueryOfDeathConfig.DEFAULT;
+        private Optional<TlsConfig> tls = Optional.empty();
+        private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
 
         public Builder(HostPort listen, List<ReplicaConfig> replicas) {
             this.listen = listen;
@@ -182,11 +200,13 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         public Builder replyIdleTimeout(Duration value) { replyIdleTimeout = value; return this; }
         public Builder maxReplyDuration(Optional<Duration> value) { maxReplyDuration = value; return this; }
         public Builder queryOfDeath(QueryOfDeathConfig value) { queryOfDeath = value; return this; }
+        public Builder tls(Optional<TlsConfig> value) { tls = value; return this; }
+        public Builder shutdownTimeout(Duration value) { shutdownTimeout = value; return this; }
 
         public RollforwardConfig build() {
             return new RollforwardConfig(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits,
                     servedByHeader, mirror, holdBackPoison, ejectAfter, ejectionTime, divergenceLogInterval, admin, agents,
-                    cluster, replyIdleTimeout, maxReplyDuration, queryOfDeath);
+                    cluster, replyIdleTimeout, maxReplyDuration, queryOfDeath, tls, shutdownTimeout);
         }
     }
 }

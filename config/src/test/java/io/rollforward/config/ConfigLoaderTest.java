@@ -48,6 +48,7 @@ class ConfigLoaderTest {
             eject-after: 0
             ejection-time: 30s
             divergence-log-interval: 1m
+            shutdown-timeout: 45s
             limits: {max-request-body: 1MiB, max-header-size: 8KiB, max-initial-line-length: 4096,
                      max-response-buffer: 2MB, header-read-timeout: 5s, idle-timeout: 2m, max-connections: 100,
                      replica-pool-size: 8, replica-idle-timeout: 15s, connect-timeout: 500ms,
@@ -110,7 +111,8 @@ class ConfigLoaderTest {
                         new NotifyConfig(List.of("/bin/notify", "active"), List.of("/bin/notify", "standby"), List.of(),
                                 Duration.ofSeconds(5)))),
                 Duration.ofSeconds(20), Optional.of(Duration.ofMinutes(10)),
-                new QueryOfDeathConfig(true, true, 500, Duration.ofMinutes(2), Duration.ofSeconds(45)));
+                new QueryOfDeathConfig(true, true, 500, Duration.ofMinutes(2), Duration.ofSeconds(45)),
+                Optional.empty(), Duration.ofSeconds(45));
         assertThat(config).isEqualTo(expected);
         // Priority order is the file's order: the first replica is the master.
         assertThat(config.replicas()).extracting(ReplicaConfig::name).containsExactly("web1", "web2", "web3.b_c-d");

@@ -12,12 +12,20 @@ final class OperatorActions implements AdminActions {
     private final HealthMonitor health;
     private final Runnable stopAccepting;
     private final Supplier<CompletionStage<AdminResult>> failover;
+    private final Supplier<CompletionStage<AdminResult>> reload;
     private volatile boolean draining;
 
-    OperatorActions(HealthMonitor health, Runnable stopAccepting, Supplier<CompletionStage<AdminResult>> failover) {
+    OperatorActions(HealthMonitor health, Runnable stopAccepting, Supplier<CompletionStage<AdminResult>> failover,
+                    Supplier<CompletionStage<AdminResult>> reload) {
         this.health = health;
         this.stopAccepting = stopAccepting;
         this.failover = failover;
+        this.reload = reload;
+    }
+
+    @Override
+    public CompletionStage<AdminResult> reload() {
+        return reload.get(); // reads files: off the admin event loop
     }
 
     @Override

@@ -21,6 +21,8 @@ import io.rollforward.proxy.front.ExchangeFactory;
 import io.rollforward.proxy.front.FrontEvents;
 import io.rollforward.proxy.front.FrontInitializer;
 import io.rollforward.proxy.front.InflightExchanges;
+import io.rollforward.proxy.front.ServerTls;
+import io.rollforward.proxy.front.TlsFrontInitializer;
 import io.rollforward.proxy.ha.HaNode;
 import io.rollforward.proxy.health.HealthMonitor;
 import io.rollforward.proxy.metrics.ProxyMetrics;
@@ -29,11 +31,14 @@ import io.rollforward.proxy.replica.ReplicaSet;
 import io.rollforward.proxy.transport.Transport;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.LinkedHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class Rollforward implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Rollforward.class);
 
-    private final RollforwardConfig config;
+    private volatile RollforwardConfig config;
     private final Transport transport = Transport.best();
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -55,7 +60,10 @@ public final class Rollforward implements AutoCloseable {
     private HealthMonitor health;
     private ExchangeFactory exchanges;
     private FrontInitializer front;
+    private TlsFrontInitializer tlsFront;
     private Channel frontChannel;
+    private Channel tlsChannel;
+    private ConfigReload reload;
     private InetSocketAddress adminAddress;
     private HaNode ha;
     private BufferBudget budget;
@@ -112,8 +120,21 @@ public final class Rollforward implements AutoCloseable {
                 new InflightExchanges());
         front = new FrontInitializer(config.limits(), exchanges, frontEvents);
 
+        if (config.tls().isPresent()) {
+            ServerTls.logProvider();
+            for (String warning : config.tls().get().warnings()) {
+                log.warn("{}", warning);
+            }
+            try {
+                tlsFront = new TlsFrontInitializer(front, ServerTls.contexts(config.tls().get()), config.tls().get());
+            } catch (SSLException e) {
+                throw new IllegalStateException("tls: " + e.getMessage(), e);
+            }
+        }
+        reload = new ConfigReload(this::config, next -> config = next, exchanges, front, tlsFront);
         OperatorActions actions = new OperatorActions(health, this::stopAccepting, () -> ha != null ? ha.failover()
-                : CompletableFuture.completedFuture(AdminResult.conflict("no cluster is configured: nothing to fail over to")));
+                : CompletableFuture.completedFuture(AdminResult.conflict("no cluster is configured: nothing to fail over to")),
+                () -> CompletableFuture.supplyAsync(reload::fromFile));
         AdminServer admin = new AdminServer(config.admin(), metrics, this::status, actions);
         closeInReverse.add(admin);
         adminAddress = admin.start(adminLoop, transport.serverChannel());
@@ -130,17 +151,42 @@ public final class Rollforward implements AutoCloseable {
             frontBootstrap.option(EpollChannelOption.IP_FREEBIND, true);
         }
         frontChannel = frontBootstrap.bind(config.listen().host(), config.listen().port()).sync().channel();
+        if (tlsFront != null) {
+            tlsChannel = frontBootstrap.clone().childHandler(tlsFront)
+                    .bind(config.tls().get().listen().host(), config.tls().get().listen().port()).sync().channel();
+        }
         health.start();
         if (config.cluster().isPresent()) {
             ha = HaNode.start(config.cluster().get(), transport, metrics); // closed first in close()
         }
-        log.info("listening on {} ({} transport); replicas {}; admin on {}", frontChannel.localAddress(), transport,
+        log.info("listening on {}{} ({} transport); replicas {}; admin on {}", frontChannel.localAddress(),
+                tlsChannel == null ? "" : " and TLS on " + tlsChannel.localAddress(), transport,
                 replicas.all().stream().map(r -> r.name() + "=" + r.config().address()).toList(), adminAddress);
     }
 
     /** The bound front address (the actual port when the config said 0). */
     public InetSocketAddress frontAddress() {
         return (InetSocketAddress) frontChannel.localAddress();
+    }
+
+    /** The bound HTTPS address, if {@code tls} is configured. */
+    public Optional<InetSocketAddress> tlsAddress() {
+        return Optional.ofNullable(tlsChannel).map(c -> (InetSocketAddress) c.localAddress());
+    }
+
+    /** Where {@link #reload()} reads the config from ({@code run -c FILE}). */
+    public void reloadsFrom(Path file) {
+        reload.file(file);
+    }
+
+    /** Re-reads the config file: a valid one serves new requests; see {@link ConfigReload}. */
+    public AdminResult reload() {
+        return reload.fromFile();
+    }
+
+    /** Applies {@code next} as a reload would (tests). */
+    public AdminResult reload(RollforwardConfig next) {
+        return reload.apply(next);
     }
 
     /** The bound admin address. */
@@ -173,6 +219,11 @@ public final class Rollforward implements AutoCloseable {
         return config;
     }
 
+    /** Client connections open now, plain and TLS (an HTTP/2 connection counts once). */
+    public int clientConnections() {
+        return front.openConnections();
+    }
+
     /** {@code GET /status}. */
     Map<String, Object> status() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -190,24 +241,44 @@ public final class Rollforward implements AutoCloseable {
         return m;
     }
 
+    /** No new connections; open ones close after their next reply (HTTP/2: GOAWAY). */
     private void stopAccepting() {
+        // called on the admin port's event loop by POST /drain: closes without waiting
         if (frontChannel != null) {
             frontChannel.close();
         }
+        if (tlsChannel != null) {
+            tlsChannel.close();
+        }
+        if (front != null) {
+            front.drain().start();
+        }
     }
 
-    /** Stops accepting, lets in-flight exchanges finish for up to the per-request timeout, then stops. */
+    /**
+     * Hands the VIP over (HA), stops accepting, lets in-flight exchanges finish for up to
+     * {@code shutdown-timeout}, then stops. Idle keep-alive connections get {@code Connection:
+     * close} on their next request, HTTP/2 connections a GOAWAY.
+     */
     @Override
     public void close() {
         if (ha != null) {
             ha.close(); // first: release the VIP and tell the peer, while the front still answers
         }
-        if (frontChannel != null) {
-            frontChannel.close().syncUninterruptibly();
+        stopAccepting();
+        for (Channel listener : new Channel[] {frontChannel, tlsChannel}) {
+            if (listener != null) {
+                listener.closeFuture().syncUninterruptibly();
+            }
         }
-        long timeout = Math.max(100, config.perRequestTimeout().toMillis());
-        boss.shutdownGracefully(0, timeout, TimeUnit.MILLISECONDS);
-        workers.shutdownGracefully(0, timeout, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        if (exchanges != null) {
+            new InflightWait(exchanges.inflight(), boss).await(config.shutdownTimeout());
+        }
+        if (front != null) {
+            front.drain().closeAll();
+        }
+        boss.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
+        workers.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS).syncUninterruptibly();
         for (int i = closeInReverse.size() - 1; i >= 0; i--) {
             try {
                 closeInReverse.get(i).close();

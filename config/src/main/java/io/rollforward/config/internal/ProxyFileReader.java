@@ -10,6 +10,7 @@ import io.rollforward.config.QueryOfDeathConfig;
 import io.rollforward.config.ReplicaConfig;
 import io.rollforward.config.RollforwardConfig;
 import io.rollforward.config.Timing;
+import io.rollforward.config.TlsConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,12 +59,16 @@ public final class ProxyFileReader {
         Optional<AgentsConfig> agents = agentsSection.map(section -> agents(section, baseDir));
         Optional<ClusterConfig> cluster = root.section("cluster", "{node: a, peer: b, key-file: authkey, udp: {...}}")
                 .map(section -> ClusterReader.read(section, baseDir));
+        Optional<TlsConfig> tls = root.section("tls", "{listen: 0.0.0.0:443, certificates: [...]}")
+                .map(section -> TlsReader.read(section, baseDir));
+        Duration shutdownTimeout = root.positive("shutdown-timeout", RollforwardConfig.DEFAULT_SHUTDOWN_TIMEOUT);
         adminPortClash(root, listen, adminSection, admin);
+        tlsPortClash(root, listen, tls);
         agentsPortClash(agentsSection, agents, cluster);
         root.finish();
         return new RollforwardConfig(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits,
                 servedByHeader, mirror, holdBackPoison, ejectAfter, ejectionTime, divergenceLogInterval, admin, agents,
-                cluster, replyIdleTimeout, maxReplyDuration, queryOfDeath);
+                cluster, replyIdleTimeout, maxReplyDuration, queryOfDeath, tls, shutdownTimeout);
     }
 
     /** {@code off} (the default) or a duration &gt; 0. */
@@ -98,6 +103,15 @@ public final class ProxyFileReader {
             return new QueryOfDeathConfig(enabled, signature.equals("method-path-body"), maxEntries, rememberFor,
                     quarantineTime);
         }).orElse(d);
+    }
+
+    /** The plain and the TLS listener are both TCP. */
+    private static void tlsPortClash(Section root, HostPort listen, Optional<TlsConfig> tls) {
+        if (tls.isEmpty() || !root.ok("listen") || root.problems().failed("tls.listen")
+                || !PortClash.between(listen, tls.get().listen())) {
+            return;
+        }
+        root.rule("listen", false, "a port other than tls.listen " + tls.get().listen() + ", both are TCP");
     }
 
     /** The client and admin ports are both TCP: one port cannot serve both. */

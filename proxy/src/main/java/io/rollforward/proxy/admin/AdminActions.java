@@ -21,6 +21,14 @@ public interface AdminActions {
      */
     CompletionStage<AdminResult> rejoin(String replica);
 
+    /**
+     * {@code POST /reload}: re-read the config file; a valid one serves new requests, an invalid
+     * one or one changing a restart-only setting is refused with the reasons (409).
+     */
+    default CompletionStage<AdminResult> reload() {
+        return java.util.concurrent.CompletableFuture.completedFuture(AdminResult.conflict("reload is not available here"));
+    }
+
     /** True once a drain started: {@code /healthz} answers 503 so a load balancer stops sending. */
     boolean draining();
 }

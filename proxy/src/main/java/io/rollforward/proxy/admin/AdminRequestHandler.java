@@ -90,6 +90,7 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
             }
             case "/drain" -> mutate(ctx, request, keepAlive, path, actions::drain);
             case "/failover" -> mutate(ctx, request, keepAlive, path, actions::failover);
+            case "/reload" -> mutate(ctx, request, keepAlive, path, actions::reload);
             default -> {
                 String replica = rejoinTarget(path);
                 if (replica != null) {

@@ -11,7 +11,10 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code rollforward run -c FILE}: runs the proxy until SIGTERM or Ctrl-C. */
+/**
+ * {@code rollforward run -c FILE}: runs the proxy until SIGTERM or Ctrl-C, then drains and exits 0;
+ * SIGHUP re-reads FILE.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Runs the proxy with the given config until SIGTERM or Ctrl-C.")
 public final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
@@ -35,10 +38,11 @@ public final class RunCommand implements Callable<Integer> {
             log.error("could not start: {}", e.toString());
             return ExitCodes.START_FAILED;
         }
+        proxy.reloadsFrom(file);
         StopSignal.await("rollforward", () -> {
             log.info("stopping");
             proxy.close();
-        });
+        }, proxy::reload);
         return ExitCodes.OK;
     }
 }

@@ -18,7 +18,8 @@ import java.util.zip.CRC32C;
  * One client request and its copies on every replica in service: streams the chosen reply to the
  * client as it arrives and keeps it covered. The decisions are {@link ReplyChoice}'s (a pure state
  * machine); this class is its shell: it sends the request bytes (encoded once) through a
- * {@link ReplicaCall} per replica, writes the client's reply with an {@link Http1ReplyWriter},
+ * {@link ReplicaCall} per replica, writes the client's reply with a {@link ReplyWriter} (HTTP/1.x
+ * bytes, or HTTP/2 stream objects),
  * keeps the count and a running CRC32C of the body bytes sent, and at the end compares the other
  * replies, decides who was at fault and tells the query-of-death guard. See
  * docs/ARCHITECTURE.md, "The Exchange".
@@ -34,7 +35,7 @@ public final class Exchange implements ReplyChoice.Actions {
     private final ExchangeServices services;
     private final ClientReply front;
     private final ReplicaCall[] calls;
-    private final Http1ReplyWriter writer;
+    private final ReplyWriter writer;
     private final long startedAt = System.nanoTime();
 
     private ReplyChoice choice;
@@ -66,8 +67,10 @@ public final class Exchange implements ReplyChoice.Actions {
         for (int i = 0; i < calls.length; i++) {
             calls[i] = new ReplicaCall(this, i, replicas.get(i), client.eventLoop());
         }
-        this.writer = new Http1ReplyWriter(client, headRequest, HttpUtil.isKeepAlive(request),
-                request.protocolVersion().equals(HttpVersion.HTTP_1_0), settings.servedByHeader());
+        this.writer = io.rollforward.proxy.front.FrontProtocol.isHttp2(client)
+                ? new Http2ReplyWriter(client, headRequest, settings.servedByHeader())
+                : new Http1ReplyWriter(client, headRequest, HttpUtil.isKeepAlive(request),
+                        request.protocolVersion().equals(HttpVersion.HTTP_1_0), settings.servedByHeader());
     }
 
     public void start() {

@@ -43,7 +43,7 @@ import java.util.Map;
  * names the replica. Bytes bypass Netty's {@link HttpResponseEncoder} (which still encodes the
  * front's own error replies): they are written from the encoder's context, toward the socket.
  */
-final class Http1ReplyWriter {
+final class Http1ReplyWriter implements ReplyWriter {
     private enum Framing { NONE, LENGTH, CHUNKED, CLOSE }
 
     private static final byte[] CRLF = {'\r', '\n'};
@@ -81,13 +81,20 @@ final class Http1ReplyWriter {
         this.servedByHeader = servedByHeader;
     }
 
+    /** The proxy is stopping: this reply tells the client to close (the front closes after it anyway). */
+    private static boolean draining(Channel client) {
+        return io.rollforward.proxy.front.FrontProtocol.isDraining(client);
+    }
+
     /** Whether the connection stays open after this reply (known once the head is written). */
-    boolean keepAlive() {
+    @Override
+    public boolean keepAlive() {
         return keepAlive;
     }
 
     /** Writes {@code head} (not flushed), or holds it until {@link #flush()} for an unknown length. */
-    void head(HttpResponse head, ReplyShape shape, String servedBy) {
+    @Override
+    public void head(HttpResponse head, ReplyShape shape, String servedBy) {
         int code = head.status().code();
         boolean noBody = headRequest || code == 204 || code == 304 || code < 200;
         if (noBody) {
@@ -116,7 +123,7 @@ final class Http1ReplyWriter {
 
     private void writeHead(HttpResponse head, String servedBy, long contentLength) {
         int code = head.status().code();
-        keepAlive = clientKeepAlive && framing != Framing.CLOSE && client.isActive();
+        keepAlive = clientKeepAlive && framing != Framing.CLOSE && client.isActive() && !draining(client);
 
         HttpHeaders headers = head.headers();
         ByteBuf buf = client.alloc().buffer(128 + 40 * headers.size());
@@ -164,7 +171,8 @@ final class Http1ReplyWriter {
     }
 
     /** Writes a piece of the body (ownership passes here; not flushed). */
-    void body(ByteBuf content) {
+    @Override
+    public void body(ByteBuf content) {
         if (deferredHead != null) {
             deferredBody.addComponent(true, content);
             if (deferredBody.readableBytes() > MAX_DEFERRED) {
@@ -193,7 +201,8 @@ final class Http1ReplyWriter {
      * The end of a read of the source: flushes, unless an unknown-length head is still waiting for
      * its first body bytes.
      */
-    void flushAtReadEnd() {
+    @Override
+    public void flushAtReadEnd() {
         if (deferredHead == null) {
             out.flush();
         } else if (deferredBody.isReadable() && !http10) {
@@ -204,7 +213,8 @@ final class Http1ReplyWriter {
     }
 
     /** Flushes what was written; a deferred head goes out first. */
-    void flush() {
+    @Override
+    public void flush() {
         if (deferredHead != null) {
             releaseDeferred();
         }
@@ -212,7 +222,8 @@ final class Http1ReplyWriter {
     }
 
     /** The client went away: drop what is held. */
-    void discard() {
+    @Override
+    public void discard() {
         if (deferredBody != null) {
             deferredBody.release();
             deferredBody = null;
@@ -221,7 +232,8 @@ final class Http1ReplyWriter {
     }
 
     /** Ends the body (last chunk and {@code trailers} when chunked), flushes, closes unless kept alive. */
-    void end(HttpHeaders trailers) {
+    @Override
+    public void end(HttpHeaders trailers) {
         if (deferredHead != null) {
             // the whole body came with its head: one Content-Length reply (trailers are dropped)
             framing = Framing.LENGTH;
@@ -253,9 +265,10 @@ final class Http1ReplyWriter {
     }
 
     /** The proxy's own plain-text reply ({@code status} and one line), complete. */
-    void full(HttpResponseStatus status, String line) {
+    @Override
+    public void full(HttpResponseStatus status, String line) {
         byte[] text = (status.code() + " " + status.reasonPhrase() + ": " + line + "\n").getBytes(StandardCharsets.UTF_8);
-        keepAlive = clientKeepAlive && client.isActive();
+        keepAlive = clientKeepAlive && client.isActive() && !draining(client);
         StringBuilder head = new StringBuilder(160).append("HTTP/1.1 ").append(status.code()).append(' ')
                 .append(status.reasonPhrase()).append("\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ")
                 .append(headRequest ? 0 : text.length).append("\r\n");

@@ -79,7 +79,7 @@ final class ReplicaRequest {
             String prior = h.get(X_FORWARDED_FOR);
             h.set(X_FORWARDED_FOR, prior == null || prior.isBlank() ? ip : prior + ", " + ip);
         }
-        h.set(X_FORWARDED_PROTO, "http");
+        if (!h.contains(X_FORWARDED_PROTO)) { h.set(X_FORWARDED_PROTO, "http"); } // the front sets https (ExchangeFactory)
         return new ReplicaRequest(client.method(), uri, h, client.content());
     }
 

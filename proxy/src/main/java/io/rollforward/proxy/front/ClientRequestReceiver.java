@@ -9,6 +9,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.ContentLengthNotAllowedException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http.TransferEncodingNotAllowedException;
@@ -30,21 +31,27 @@ import java.util.ArrayDeque;
  * too long, 431 for a header section too large, or the status of its {@link FrontRejection}) in
  * its turn among pipelined requests, and the connection closes; nothing is forwarded. A request
  * head that does not arrive within the header-read timeout gets 408.
+ *
+ * <p>On an HTTP/2 stream channel the receiver sees the stream's one request (converted by
+ * {@code Http2StreamFrameToHttpObjectCodec}) and works the same way; its writability is the
+ * stream's own (flow-control window and buffer), so a slow stream pauses only its own replica.
  */
 final class ClientRequestReceiver extends ChannelInboundHandlerAdapter implements ClientReply {
     static final int MAX_PIPELINED = 16;
 
     private final ExchangeFactory exchanges;
     private final FrontEvents events;
+    private final FrontDrain drain;
     private final ArrayDeque<FullHttpRequest> queued = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private Exchange current;
     private boolean closing;
     private boolean closeAfterReply;
 
-    ClientRequestReceiver(ExchangeFactory exchanges, FrontEvents events) {
+    ClientRequestReceiver(ExchangeFactory exchanges, FrontEvents events, FrontDrain drain) {
         this.exchanges = exchanges;
         this.events = events;
+        this.drain = drain;
     }
 
     @Override
@@ -127,6 +134,10 @@ final class ClientRequestReceiver extends ChannelInboundHandlerAdapter implement
             reject(result.cause());
             return;
         }
+        if (drain.draining() && !FrontProtocol.isHttp2(ctx.channel())) {
+            // stopping: this reply says Connection: close and the connection closes after it
+            HttpUtil.setKeepAlive(request, false);
+        }
         Exchange exchange = exchanges.create(ctx.channel(), request, this);
         if (exchange == null) {
             request.release();
@@ -145,6 +156,9 @@ final class ClientRequestReceiver extends ChannelInboundHandlerAdapter implement
             return;
         }
         current = null;
+        if (keepAlive && drain.draining() && !FrontProtocol.isHttp2(ctx.channel())) {
+            closeAfterReply = true; // began before the drain: the connection still closes after it
+        }
         if (!keepAlive || closeAfterReply) {
             closing = true;
             releaseQueued();

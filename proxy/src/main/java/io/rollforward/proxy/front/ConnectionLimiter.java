@@ -14,13 +14,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 @ChannelHandler.Sharable
 final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
-    private final int max;
+    private volatile int max;
     private final FrontEvents events;
     private final AtomicInteger open = new AtomicInteger();
 
     ConnectionLimiter(int max, FrontEvents events) {
         this.max = max;
         this.events = events;
+    }
+
+    /** The cap from now on (reload); connections over it already open stay. */
+    void max(int value) {
+        max = value;
     }
 
     int open() {

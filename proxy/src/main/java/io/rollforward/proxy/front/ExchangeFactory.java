@@ -2,6 +2,7 @@ package io.rollforward.proxy.front;
 
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.util.AsciiString;
 import io.rollforward.proxy.exchange.ClientReply;
 import io.rollforward.proxy.exchange.Exchange;
 import io.rollforward.proxy.exchange.ExchangeServices;
@@ -9,34 +10,58 @@ import io.rollforward.proxy.exchange.ExchangeSettings;
 import io.rollforward.proxy.replica.Replica;
 import io.rollforward.proxy.replica.ReplicaSet;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** Creates the {@link Exchange} for each request, from what every connection shares. */
+/**
+ * Creates the {@link Exchange} for each request, from what every connection shares. What an
+ * exchange is made of ({@link Serving}) sits in one reference that a reload replaces as a whole:
+ * a new request reads it once, so it runs entirely on the old or entirely on the new config, and
+ * exchanges in flight keep what they started with.
+ */
 public final class ExchangeFactory {
-    private final ReplicaSet replicas;
-    private final ExchangeSettings settings;
+    private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("X-Forwarded-Proto");
+
+    /** The replicas and the settings new exchanges use; swapped whole by {@link #serve}. */
+    public record Serving(ReplicaSet replicas, ExchangeSettings settings) {
+    }
+
+    private final AtomicReference<Serving> serving = new AtomicReference<>();
     private final ExchangeServices services;
     private final InflightExchanges inflight;
 
     public ExchangeFactory(ReplicaSet replicas, ExchangeSettings settings, ExchangeServices services,
                            InflightExchanges inflight) {
-        this.replicas = replicas;
-        this.settings = settings;
         this.services = services;
         this.inflight = inflight;
-        replicas.onChange((replica, up) -> {
-            if (!up) {
-                inflight.replicaDown(replica);
-            }
-        });
+        serve(new Serving(replicas, settings));
+    }
+
+    /** From now on new exchanges use {@code next} (reload); a new replica set is watched for DOWN. */
+    public void serve(Serving next) {
+        Serving before = serving.getAndSet(next);
+        if (before == null || before.replicas() != next.replicas()) {
+            next.replicas().onChange((replica, up) -> {
+                if (!up) {
+                    inflight.replicaDown(replica);
+                }
+            });
+        }
+    }
+
+    public Serving serving() {
+        return serving.get();
     }
 
     /** Null when no replica is in service. */
     Exchange create(Channel client, FullHttpRequest request, ClientReply reply) {
-        List<Replica> inService = replicas.inService();
+        Serving now = serving.get();
+        List<Replica> inService = now.replicas().inService();
         if (inService.isEmpty()) {
             return null;
         }
-        Exchange exchange = new Exchange(client, request, inService, settings, services, new ClientReply() {
+        // The front knows the scheme the client used; whatever the client wrote there is replaced.
+        request.headers().set(X_FORWARDED_PROTO, FrontProtocol.isTls(client) ? "https" : "http");
+        Exchange exchange = new Exchange(client, request, inService, now.settings(), services, new ClientReply() {
             @Override
             public void replied(Exchange e, boolean keepAlive) {
                 reply.replied(e, keepAlive);

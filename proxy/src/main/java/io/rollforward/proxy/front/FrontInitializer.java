@@ -1,27 +1,14 @@
 package io.rollforward.proxy.front;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.rollforward.config.Limits;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The client connection's pipeline:
+ * The plain client connection's pipeline:
  *
  * <pre>
  *   ConnectionLimiter -> HttpResponseEncoder -> StrictRequestDecoder -> HeaderReadTimeout
@@ -31,13 +18,18 @@ import java.util.concurrent.TimeUnit;
  * Nothing reaches an {@link io.rollforward.proxy.exchange.Exchange} before the whole request
  * passed every check: a refused request is answered and its connection closed, and no replica
  * sees a byte of it. Typed on {@link Channel} so tests and the fuzzer can run it on an
- * {@code EmbeddedChannel}.
+ * {@code EmbeddedChannel}. {@link TlsFrontInitializer} puts TLS in front of the same HTTP/1.1
+ * handlers, or of {@link Http2Front}'s, as ALPN decides.
+ *
+ * <p>The limits are read when a connection opens: after a reload ({@link #limits(Limits)}) new
+ * connections get the new ones and open connections keep theirs.
  */
 public final class FrontInitializer extends ChannelInitializer<Channel> {
-    private final Limits limits;
+    private volatile Limits limits;
     private final ExchangeFactory exchanges;
     private final FrontEvents events;
     private final ConnectionLimiter connectionLimiter;
+    private final FrontDrain drain = new FrontDrain();
 
     public FrontInitializer(Limits limits, ExchangeFactory exchanges, FrontEvents events) {
         this.limits = limits;
@@ -51,10 +43,37 @@ public final class FrontInitializer extends ChannelInitializer<Channel> {
         return connectionLimiter.open();
     }
 
+    /** The graceful stop of every connection this front (and its TLS listener) accepted. */
+    public FrontDrain drain() {
+        return drain;
+    }
+
+    /** New connections from now on get {@code value} (reload). */
+    public void limits(Limits value) {
+        limits = value;
+        connectionLimiter.max(value.maxConnections());
+    }
+
+    Limits limits() {
+        return limits;
+    }
+
     @Override
     protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
         p.addLast(connectionLimiter);
+        drain.track(ch);
+        addHttp1(p, limits);
+    }
+
+    /** Counts and tracks a connection of the TLS listener (its handlers follow the handshake). */
+    void acceptTls(Channel ch) {
+        ch.pipeline().addLast(connectionLimiter);
+        drain.track(ch);
+    }
+
+    /** The HTTP/1.1 handlers, after the limiter (plain) or the TLS handler. */
+    void addHttp1(ChannelPipeline p, Limits limits) {
         // HttpServerCodec's decoder is private; the front needs its own (see StrictRequestDecoder).
         // The codec's HEAD bookkeeping is not needed: the Exchange never streams a HEAD reply.
         p.addLast(new HttpResponseEncoder());
@@ -66,50 +85,13 @@ public final class FrontInitializer extends ChannelInitializer<Channel> {
         p.addLast(new RequestHeadValidator(limits.maxRequestBody()));
         p.addLast(new IdleClose(limits.idleTimeout().toMillis()));
         p.addLast(new BodyLimit((int) Math.min(Integer.MAX_VALUE, limits.maxRequestBody())));
-        p.addLast(new ClientRequestReceiver(exchanges, events));
+        p.addLast(new ClientRequestReceiver(exchanges, events, drain));
     }
 
-    /** Closes a keep-alive connection that carried nothing for {@code limits.idle-timeout}. */
-    private static final class IdleClose extends IdleStateHandler {
-        IdleClose(long millis) {
-            super(0, 0, millis, TimeUnit.MILLISECONDS);
-        }
-
-        @Override
-        protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) {
-            ctx.close();
-        }
-    }
-
-    /**
-     * Netty's aggregator with {@code limits.max-request-body}. A declared Content-Length over the
-     * limit and an unknown expectation are refused earlier by {@link RequestHeadValidator}, so the
-     * 413 comes before the body even with {@code Expect: 100-continue}; a failed head gets no
-     * interim response. A chunked body that outgrows the limit is handed on as a refused request,
-     * so the 413 keeps its turn among pipelined replies and nothing after it is forwarded.
-     */
-    private static final class BodyLimit extends HttpObjectAggregator {
-        BodyLimit(int max) {
-            super(max, true);
-        }
-
-        @Override
-        protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
-            return start.decoderResult().isSuccess() ? super.newContinueResponse(start, maxContentLength, pipeline) : null;
-        }
-
-        @Override
-        protected boolean isContentLengthInvalid(HttpMessage start, int maxContentLength) {
-            return start.decoderResult().isSuccess() && super.isContentLengthInvalid(start, maxContentLength);
-        }
-
-        @Override
-        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            // the caller releases oversized
-            FullHttpRequest refused = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/", Unpooled.EMPTY_BUFFER);
-            refused.setDecoderResult(DecoderResult.failure(new FrontRejection(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                    FrontEvents.BODY_TOO_LARGE, "body larger than limits.max-request-body " + maxContentLength())));
-            ctx.fireChannelRead(refused);
-        }
+    /** The handlers of one HTTP/2 stream: the same checks and aggregation, then the same receiver. */
+    void addHttp2Stream(ChannelPipeline p, Limits limits) {
+        p.addLast(new RequestHeadValidator(limits.maxRequestBody()));
+        p.addLast(new BodyLimit((int) Math.min(Integer.MAX_VALUE, limits.maxRequestBody())));
+        p.addLast(new ClientRequestReceiver(exchanges, events, drain));
     }
 }

@@ -8,6 +8,7 @@ import java.util.IdentityHashMap;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The exchanges in flight, one set per event loop, each touched only from its own loop. When a
@@ -15,15 +16,18 @@ import java.util.concurrent.ConcurrentMap;
  */
 public final class InflightExchanges {
     private final ConcurrentMap<EventLoop, Set<Exchange>> byLoop = new ConcurrentHashMap<>();
+    private final AtomicInteger count = new AtomicInteger();
 
     void add(EventLoop loop, Exchange exchange) {
-        byLoop.computeIfAbsent(loop, l -> Collections.newSetFromMap(new IdentityHashMap<>())).add(exchange);
+        if (byLoop.computeIfAbsent(loop, l -> Collections.newSetFromMap(new IdentityHashMap<>())).add(exchange)) {
+            count.incrementAndGet();
+        }
     }
 
     void remove(EventLoop loop, Exchange exchange) {
         Set<Exchange> set = byLoop.get(loop);
-        if (set != null) {
-            set.remove(exchange);
+        if (set != null && set.remove(exchange)) {
+            count.decrementAndGet();
         }
     }
 
@@ -36,8 +40,8 @@ public final class InflightExchanges {
         }));
     }
 
-    /** Exchanges in flight now (approximate when read off the loops). */
+    /** Exchanges in flight now; safe to read from any thread. */
     public int size() {
-        return byLoop.values().stream().mapToInt(Set::size).sum();
+        return count.get();
     }
 }

@@ -1,0 +1,45 @@
+package io.rollforward.proxy.front;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+
+/**
+ * Netty's aggregator with {@code limits.max-request-body}. A declared Content-Length over the
+ * limit and an unknown expectation are refused earlier by {@link RequestHeadValidator}, so the
+ * 413 comes before the body even with {@code Expect: 100-continue}; a failed head gets no
+ * interim response. A chunked body that outgrows the limit is handed on as a refused request,
+ * so the 413 keeps its turn among pipelined replies and nothing after it is forwarded.
+ */
+final class BodyLimit extends HttpObjectAggregator {
+    BodyLimit(int max) {
+        super(max, true);
+    }
+
+    @Override
+    protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+        return start.decoderResult().isSuccess() ? super.newContinueResponse(start, maxContentLength, pipeline) : null;
+    }
+
+    @Override
+    protected boolean isContentLengthInvalid(HttpMessage start, int maxContentLength) {
+        return start.decoderResult().isSuccess() && super.isContentLengthInvalid(start, maxContentLength);
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+        // the caller releases oversized
+        FullHttpRequest refused = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/", Unpooled.EMPTY_BUFFER);
+        refused.setDecoderResult(DecoderResult.failure(new FrontRejection(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                FrontEvents.BODY_TOO_LARGE, "body larger than limits.max-request-body " + maxContentLength())));
+        ctx.fireChannelRead(refused);
+    }
+}
