@@ -34,12 +34,15 @@ import java.util.Set;
  * @param admin             the admin port
  * @param agents            heartbeat receiver for replica agents, if any
  * @param cluster           HA pair settings, if any
+ * @param scheduling        the replica groups and how requests are spread over them; {@code replicas}
+ *                          is then every group's replicas (default one group of {@code replicas}, wlc)
  */
 public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, Duration stagger,
                                 Duration perRequestTimeout, Set<Integer> failOnStatus, Limits limits,
                                 Optional<String> servedByHeader, boolean mirror, boolean holdBackPoison,
                                 int ejectAfter, Duration ejectionTime, Duration divergenceLogInterval, AdminConfig admin,
-                                Optional<AgentsConfig> agents, Optional<ClusterConfig> cluster) {
+                                Optional<AgentsConfig> agents, Optional<ClusterConfig> cluster,
+                                Scheduling scheduling) {
 
     public static final Duration DEFAULT_PER_REQUEST_TIMEOUT = Duration.ofSeconds(5);
     public static final Set<Integer> DEFAULT_FAIL_ON_STATUS = Set.of(502, 503, 504);
@@ -52,6 +55,18 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         servedByHeader = servedByHeader == null ? Optional.empty() : servedByHeader;
         agents = agents == null ? Optional.empty() : agents;
         cluster = cluster == null ? Optional.empty() : cluster;
+        scheduling = scheduling == null ? Scheduling.oneGroup(replicas) : scheduling;
+        replicas = scheduling.allReplicas();
+    }
+
+    /** One group of {@code replicas} with the default scheduler. */
+    public RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, Duration stagger,
+                             Duration perRequestTimeout, Set<Integer> failOnStatus, Limits limits,
+                             Optional<String> servedByHeader, boolean mirror, boolean holdBackPoison,
+                             int ejectAfter, Duration ejectionTime, Duration divergenceLogInterval, AdminConfig admin,
+                             Optional<AgentsConfig> agents, Optional<ClusterConfig> cluster) {
+        this(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits, servedByHeader, mirror,
+                holdBackPoison, ejectAfter, ejectionTime, divergenceLogInterval, admin, agents, cluster, null);
     }
 
     /** Defaults for everything but {@code listen} and {@code replicas}; for tests and the demo. */
@@ -75,6 +90,7 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         b.admin = admin;
         b.agents = agents;
         b.cluster = cluster;
+        b.scheduling = scheduling;
         return b;
     }
 
@@ -114,6 +130,10 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         return toBuilder().agents(Optional.of(value)).build();
     }
 
+    public RollforwardConfig withScheduling(Scheduling value) {
+        return toBuilder().scheduling(value).build();
+    }
+
     public RollforwardConfig withCluster(ClusterConfig value) {
         return toBuilder().cluster(Optional.of(value)).build();
     }
@@ -135,13 +155,16 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         private AdminConfig admin = AdminConfig.DEFAULT;
         private Optional<AgentsConfig> agents = Optional.empty();
         private Optional<ClusterConfig> cluster = Optional.empty();
+        private Scheduling scheduling;
 
         public Builder(HostPort listen, List<ReplicaConfig> replicas) {
             this.listen = listen;
             this.replicas = replicas;
         }
 
-        public Builder replicas(List<ReplicaConfig> value) { replicas = value; return this; }
+        /** One group of these replicas, replacing any groups. */
+        public Builder replicas(List<ReplicaConfig> value) { replicas = value; scheduling = null; return this; }
+        public Builder scheduling(Scheduling value) { scheduling = value; replicas = value.allReplicas(); return this; }
         public Builder stagger(Duration value) { stagger = value; return this; }
         public Builder perRequestTimeout(Duration value) { perRequestTimeout = value; return this; }
         public Builder failOnStatus(Set<Integer> value) { failOnStatus = value; return this; }
@@ -159,7 +182,7 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         public RollforwardConfig build() {
             return new RollforwardConfig(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits,
                     servedByHeader, mirror, holdBackPoison, ejectAfter, ejectionTime, divergenceLogInterval, admin, agents,
-                    cluster);
+                    cluster, scheduling);
         }
     }
 }
