@@ -19,9 +19,11 @@ import io.rollforward.proxy.front.FrontInitializer;
 import io.rollforward.proxy.front.InflightExchanges;
 import io.rollforward.proxy.ha.HaNode;
 import io.rollforward.proxy.health.HealthMonitor;
+import io.rollforward.proxy.metrics.GroupMeters;
 import io.rollforward.proxy.metrics.ProxyMetrics;
 import io.rollforward.proxy.replica.Replica;
 import io.rollforward.proxy.replica.ReplicaSet;
+import io.rollforward.proxy.schedule.GroupDispatcher;
 import io.rollforward.proxy.transport.Transport;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -99,11 +101,13 @@ public final class Rollforward implements AutoCloseable {
             metrics.clientRejected(reason);
             extraFrontEvents.rejected(reason);
         };
-        exchanges = new ExchangeFactory(replicas, ExchangeSettings.from(config), events,
+        GroupDispatcher groups = GroupDispatcher.from(config.scheduling(), replicas);
+        GroupMeters.register(metrics.registry(), groups);
+        exchanges = new ExchangeFactory(replicas, groups, ExchangeSettings.from(config), events,
                 new DivergenceLog(config.divergenceLogInterval().toNanos()), new InflightExchanges());
         front = new FrontInitializer(config.limits(), exchanges, frontEvents);
 
-        OperatorActions actions = new OperatorActions(health, this::stopAccepting, () -> ha != null ? ha.failover()
+        OperatorActions actions = new OperatorActions(health, groups, this::stopAccepting, () -> ha != null ? ha.failover()
                 : CompletableFuture.completedFuture(AdminResult.conflict("no cluster is configured: nothing to fail over to")));
         AdminServer admin = new AdminServer(config.admin(), metrics, this::status, actions);
         closeInReverse.add(admin);
@@ -171,6 +175,7 @@ public final class Rollforward implements AutoCloseable {
         if (ha != null) {
             m.put("cluster", ha.status());
         }
+        m.putAll(exchanges.groups().status());
         m.put("inflight_requests", exchanges.inflight().size());
         m.put("client_connections", front.openConnections());
         return m;

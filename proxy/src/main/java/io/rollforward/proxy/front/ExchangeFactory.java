@@ -7,13 +7,15 @@ import io.rollforward.proxy.exchange.DivergenceLog;
 import io.rollforward.proxy.exchange.Exchange;
 import io.rollforward.proxy.exchange.ExchangeEvents;
 import io.rollforward.proxy.exchange.ExchangeSettings;
+import io.rollforward.proxy.schedule.GroupDispatcher;
 import io.rollforward.proxy.replica.Replica;
+import io.rollforward.proxy.replica.ReplicaGroup;
 import io.rollforward.proxy.replica.ReplicaSet;
 import java.util.List;
 
 /** Creates the {@link Exchange} for each request, from what every connection shares. */
 public final class ExchangeFactory {
-    private final ReplicaSet replicas;
+    private final GroupDispatcher groups;
     private final ExchangeSettings settings;
     private final ExchangeEvents events;
     private final DivergenceLog divergenceLog;
@@ -21,7 +23,13 @@ public final class ExchangeFactory {
 
     public ExchangeFactory(ReplicaSet replicas, ExchangeSettings settings, ExchangeEvents events,
                            DivergenceLog divergenceLog, InflightExchanges inflight) {
-        this.replicas = replicas;
+        this(replicas, GroupDispatcher.oneGroup(replicas), settings, events, divergenceLog, inflight);
+    }
+
+    /** @param groups picks the replica group of each request, from {@code replicas}' own replicas */
+    public ExchangeFactory(ReplicaSet replicas, GroupDispatcher groups, ExchangeSettings settings, ExchangeEvents events,
+                           DivergenceLog divergenceLog, InflightExchanges inflight) {
+        this.groups = groups;
         this.settings = settings;
         this.events = events;
         this.divergenceLog = divergenceLog;
@@ -33,12 +41,14 @@ public final class ExchangeFactory {
         });
     }
 
-    /** Null when no replica is in service. */
+    /** Null when no group has a replica in service. */
     Exchange create(Channel client, FullHttpRequest request, ClientReply reply) {
-        List<Replica> inService = replicas.inService();
+        ReplicaGroup group = groups.pick(request);
+        List<Replica> inService = group == null ? List.of() : group.inService();
         if (inService.isEmpty()) {
             return null;
         }
+        group.dispatched(); // in flight from here until finished(), every replica's copy ended
         Exchange exchange = new Exchange(client, request, inService, settings, events, divergenceLog, new ClientReply() {
             @Override
             public void replied(Exchange e, boolean keepAlive) {
@@ -47,12 +57,17 @@ public final class ExchangeFactory {
 
             @Override
             public void finished(Exchange e) {
+                group.finished();
                 inflight.remove(client.eventLoop(), e);
                 reply.finished(e);
             }
         });
         inflight.add(client.eventLoop(), exchange);
         return exchange;
+    }
+
+    public GroupDispatcher groups() {
+        return groups;
     }
 
     public InflightExchanges inflight() {
