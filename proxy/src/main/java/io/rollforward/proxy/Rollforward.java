@@ -159,6 +159,11 @@ public final class Rollforward implements AutoCloseable {
         return exchanges.inflight();
     }
 
+    /** The replica groups and their scheduler. */
+    public GroupDispatcher groups() {
+        return exchanges.groups();
+    }
+
     public RollforwardConfig config() {
         return config;
     }
