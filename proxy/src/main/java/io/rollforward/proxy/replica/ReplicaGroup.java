@@ -1,7 +1,6 @@
 package io.rollforward.proxy.replica;
 
 import io.rollforward.proxy.schedule.Schedulable;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -40,13 +39,7 @@ public final class ReplicaGroup implements Schedulable {
 
     /** The group's replicas in service, in priority order: the acting master first. */
     public List<Replica> inService() {
-        List<Replica> list = new ArrayList<>(replicas.size());
-        for (Replica r : replicas) {
-            if (r.inService()) {
-                list.add(r);
-            }
-        }
-        return list;
+        return Replica.inServiceOf(replicas);
     }
 
     @Override

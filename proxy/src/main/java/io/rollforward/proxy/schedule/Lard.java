@@ -1,7 +1,5 @@
 package io.rollforward.proxy.schedule;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.List;
 
 /**
@@ -11,15 +9,10 @@ import java.util.List;
  * the schedule; then it moves to the least loaded group. The table is a bounded Caffeine cache:
  * a forgotten target is placed again as a new one.
  */
-public final class Lard implements GroupScheduler {
-    private final LardRule rule;
-    private final Cache<String, Integer> table;
-    private long reassignments;
+public final class Lard extends LocalityScheduler<Integer> {
 
     public Lard(int tLow, int tHigh, int tableSize) {
-        this.rule = new LardRule(tLow, tHigh);
-        // Maintenance on the calling thread: no pool thread for a table touched under our monitor.
-        this.table = Caffeine.newBuilder().maximumSize(tableSize).executor(Runnable::run).build();
+        super(tLow, tHigh, tableSize);
     }
 
     @Override
@@ -34,20 +27,9 @@ public final class Lard implements GroupScheduler {
             return -1;
         }
         if (assigned != null && assigned != least) {
-            reassignments++;
+            reassigned();
         }
         table.put(target, least);
         return least;
-    }
-
-    @Override
-    public long tableEntries() {
-        table.cleanUp();
-        return table.estimatedSize();
-    }
-
-    @Override
-    public synchronized long reassignments() {
-        return reassignments;
     }
 }

@@ -1,7 +1,5 @@
 package io.rollforward.proxy.schedule;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.BitSet;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -13,25 +11,21 @@ import java.util.function.LongSupplier;
  * {@code K} ({@code set-shrink-after}) its most loaded member leaves, so a target that cooled down
  * does not keep spreading over every cache. Members that left the schedule leave the set at once.
  */
-public final class LardReplicated implements GroupScheduler {
-    private final LardRule rule;
+public final class LardReplicated extends LocalityScheduler<LardReplicated.TargetSet> {
     private final long shrinkAfterNanos;
     private final LongSupplier nanoTime;
-    private final Cache<String, TargetSet> table;
-    private long reassignments;
 
     /** The groups of one target and when that set last changed. */
-    private static final class TargetSet {
+    static final class TargetSet {
         final BitSet members = new BitSet();
         long changedAt;
     }
 
     /** @param nanoTime a monotonic clock, {@code System::nanoTime} outside tests */
     public LardReplicated(int tLow, int tHigh, long shrinkAfterNanos, int tableSize, LongSupplier nanoTime) {
-        this.rule = new LardRule(tLow, tHigh);
+        super(tLow, tHigh, tableSize);
         this.shrinkAfterNanos = shrinkAfterNanos;
         this.nanoTime = nanoTime;
-        this.table = Caffeine.newBuilder().maximumSize(tableSize).executor(Runnable::run).build();
     }
 
     @Override
@@ -45,7 +39,7 @@ public final class LardReplicated implements GroupScheduler {
                 return -1;
             }
             if (set != null) {
-                reassignments++; // every group of the target left the schedule: it moves
+                reassigned(); // every group of the target left the schedule: it moves
             }
             set = new TargetSet();
             set.members.set(least);
@@ -60,7 +54,7 @@ public final class LardReplicated implements GroupScheduler {
             int least = LeastConnection.leastWeighted(groups, i -> true);
             if (!members.get(least)) {
                 members.set(least);
-                reassignments++;
+                reassigned();
                 changed = true;
             }
             chosen = least;
@@ -103,16 +97,5 @@ public final class LardReplicated implements GroupScheduler {
             }
         }
         return worst;
-    }
-
-    @Override
-    public long tableEntries() {
-        table.cleanUp();
-        return table.estimatedSize();
-    }
-
-    @Override
-    public synchronized long reassignments() {
-        return reassignments;
     }
 }
