@@ -41,6 +41,8 @@ import java.util.Set;
  * @param tls               the HTTPS listener (HTTP/2 and HTTP/1.1 over TLS), if any
  * @param shutdownTimeout   on SIGTERM, how long requests in flight may take to finish before the
  *                          proxy stops anyway (default 30s)
+ * @param scheduling        the replica groups and how requests are spread over them; {@code replicas}
+ *                          is then every group's replicas (default one group of {@code replicas}, wlc)
  */
 public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, Duration stagger,
                                 Duration perRequestTimeout, Set<Integer> failOnStatus, Limits limits,
@@ -48,7 +50,8 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
                                 int ejectAfter, Duration ejectionTime, Duration divergenceLogInterval, AdminConfig admin,
                                 Optional<AgentsConfig> agents, Optional<ClusterConfig> cluster,
                                 Duration replyIdleTimeout, Optional<Duration> maxReplyDuration,
-                                QueryOfDeathConfig queryOfDeath, Optional<TlsConfig> tls, Duration shutdownTimeout) {
+                                QueryOfDeathConfig queryOfDeath, Optional<TlsConfig> tls, Duration shutdownTimeout,
+                                Scheduling scheduling) {
 
     public static final Duration DEFAULT_PER_REQUEST_TIMEOUT = Duration.ofSeconds(5);
     public static final Set<Integer> DEFAULT_FAIL_ON_STATUS = Set.of(502, 503, 504);
@@ -68,6 +71,19 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         queryOfDeath = queryOfDeath == null ? QueryOfDeathConfig.DEFAULT : queryOfDeath;
         tls = tls == null ? Optional.empty() : tls;
         shutdownTimeout = shutdownTimeout == null ? DEFAULT_SHUTDOWN_TIMEOUT : shutdownTimeout;
+        scheduling = scheduling == null ? Scheduling.oneGroup(replicas) : scheduling;
+        replicas = scheduling.allReplicas();
+    }
+
+    /** One group of {@code replicas} with the default scheduler. */
+    public RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, Duration stagger,
+                             Duration perRequestTimeout, Set<Integer> failOnStatus, Limits limits,
+                             Optional<String> servedByHeader, boolean mirror, boolean holdBackPoison,
+                             int ejectAfter, Duration ejectionTime, Duration divergenceLogInterval, AdminConfig admin,
+                             Optional<AgentsConfig> agents, Optional<ClusterConfig> cluster) {
+        this(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits, servedByHeader, mirror,
+                holdBackPoison, ejectAfter, ejectionTime, divergenceLogInterval, admin, agents, cluster, null, null, null,
+                null, null, null);
     }
 
     /** Defaults for everything but {@code listen} and {@code replicas}; for tests and the demo. */
@@ -96,6 +112,7 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         b.queryOfDeath = queryOfDeath;
         b.tls = tls;
         b.shutdownTimeout = shutdownTimeout;
+        b.scheduling = scheduling;
         return b;
     }
 
@@ -143,6 +160,10 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         return toBuilder().agents(Optional.of(value)).build();
     }
 
+    public RollforwardConfig withScheduling(Scheduling value) {
+        return toBuilder().scheduling(value).build();
+    }
+
     public RollforwardConfig withCluster(ClusterConfig value) {
         return toBuilder().cluster(Optional.of(value)).build();
     }
@@ -177,13 +198,16 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         private QueryOfDeathConfig queryOfDeath = QueryOfDeathConfig.DEFAULT;
         private Optional<TlsConfig> tls = Optional.empty();
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private Scheduling scheduling;
 
         public Builder(HostPort listen, List<ReplicaConfig> replicas) {
             this.listen = listen;
             this.replicas = replicas;
         }
 
-        public Builder replicas(List<ReplicaConfig> value) { replicas = value; return this; }
+        /** One group of these replicas, replacing any groups. */
+        public Builder replicas(List<ReplicaConfig> value) { replicas = value; scheduling = null; return this; }
+        public Builder scheduling(Scheduling value) { scheduling = value; replicas = value.allReplicas(); return this; }
         public Builder stagger(Duration value) { stagger = value; return this; }
         public Builder perRequestTimeout(Duration value) { perRequestTimeout = value; return this; }
         public Builder failOnStatus(Set<Integer> value) { failOnStatus = value; return this; }
@@ -206,7 +230,7 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         public RollforwardConfig build() {
             return new RollforwardConfig(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits,
                     servedByHeader, mirror, holdBackPoison, ejectAfter, ejectionTime, divergenceLogInterval, admin, agents,
-                    cluster, replyIdleTimeout, maxReplyDuration, queryOfDeath, tls, shutdownTimeout);
+                    cluster, replyIdleTimeout, maxReplyDuration, queryOfDeath, tls, shutdownTimeout, scheduling);
         }
     }
 }

@@ -181,7 +181,7 @@ class ConfigErrorsTest {
                 c(BASE + "limits: {max-request-bdy: 1MiB}\n",
                         "r.yaml:5:10: limits.max-request-bdy: unknown key 'max-request-bdy' (did you mean 'max-request-body'?)"),
                 c(BASE + "<<: {stagger: 1s}\n",
-                        "r.yaml:5:1: <<: unknown key '<<' (expected one of: listen, replicas, stagger, per-request-timeout, "
+                        "r.yaml:5:1: <<: unknown key '<<' (expected one of: listen, scheduler, groups, replicas, lard, stagger, per-request-timeout, "
                                 + "fail-on-status, served-by-header, mirror, hold-back-poison, eject-after, ejection-time, reply-idle-timeout, max-reply-duration, query-of-death, divergence-log-interval, "
                                 + "limits, admin, agents, cluster, tls, shutdown-timeout)"),
                 c(BASE + "? [a, b]\n: c\n",

@@ -112,7 +112,7 @@ class ConfigLoaderTest {
                                 Duration.ofSeconds(5)))),
                 Duration.ofSeconds(20), Optional.of(Duration.ofMinutes(10)),
                 new QueryOfDeathConfig(true, true, 500, Duration.ofMinutes(2), Duration.ofSeconds(45)),
-                Optional.empty(), Duration.ofSeconds(45));
+                Optional.empty(), Duration.ofSeconds(45), null);
         assertThat(config).isEqualTo(expected);
         // Priority order is the file's order: the first replica is the master.
         assertThat(config.replicas()).extracting(ReplicaConfig::name).containsExactly("web1", "web2", "web3.b_c-d");

@@ -79,7 +79,7 @@ final class ConfigReload {
             }
         }
         front.limits(next.limits());
-        exchanges.serve(new ExchangeFactory.Serving(exchanges.serving().replicas(), ExchangeSettings.from(next)));
+        exchanges.serve(exchanges.serving().with(ExchangeSettings.from(next)));
         applied.accept(next);
         log.info("config reloaded{}: new requests use it, requests in flight finish as they started",
                 file == null ? "" : " from " + file);

@@ -3,6 +3,7 @@ package io.rollforward.proxy;
 import io.rollforward.proxy.admin.AdminActions;
 import io.rollforward.proxy.admin.AdminResult;
 import io.rollforward.proxy.health.HealthMonitor;
+import io.rollforward.proxy.schedule.GroupDispatcher;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -10,14 +11,16 @@ import java.util.function.Supplier;
 /** What the admin port's mutating calls do to the running proxy. */
 final class OperatorActions implements AdminActions {
     private final HealthMonitor health;
+    private final GroupDispatcher groups;
     private final Runnable stopAccepting;
     private final Supplier<CompletionStage<AdminResult>> failover;
     private final Supplier<CompletionStage<AdminResult>> reload;
     private volatile boolean draining;
 
-    OperatorActions(HealthMonitor health, Runnable stopAccepting, Supplier<CompletionStage<AdminResult>> failover,
-                    Supplier<CompletionStage<AdminResult>> reload) {
+    OperatorActions(HealthMonitor health, GroupDispatcher groups, Runnable stopAccepting,
+                    Supplier<CompletionStage<AdminResult>> failover, Supplier<CompletionStage<AdminResult>> reload) {
         this.health = health;
+        this.groups = groups;
         this.stopAccepting = stopAccepting;
         this.failover = failover;
         this.reload = reload;
@@ -51,6 +54,13 @@ final class OperatorActions implements AdminActions {
                         ? AdminResult.ok("replica " + replica + " rejoined")
                         : AdminResult.conflict(refusal))
                 .orElseGet(() -> AdminResult.notFound("no replica named " + replica)));
+    }
+
+    @Override
+    public CompletionStage<AdminResult> groupWeight(String group, int weight) {
+        return CompletableFuture.completedFuture(groups.setWeight(group, weight)
+                ? AdminResult.ok("group " + group + ": weight " + weight + (weight == 0 ? " (quiesced)" : ""))
+                : AdminResult.notFound("no group named " + group));
     }
 
     @Override

@@ -25,9 +25,11 @@ import io.rollforward.proxy.front.ServerTls;
 import io.rollforward.proxy.front.TlsFrontInitializer;
 import io.rollforward.proxy.ha.HaNode;
 import io.rollforward.proxy.health.HealthMonitor;
+import io.rollforward.proxy.metrics.GroupMeters;
 import io.rollforward.proxy.metrics.ProxyMetrics;
 import io.rollforward.proxy.replica.Replica;
 import io.rollforward.proxy.replica.ReplicaSet;
+import io.rollforward.proxy.schedule.GroupDispatcher;
 import io.rollforward.proxy.transport.Transport;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -114,7 +116,9 @@ public final class Rollforward implements AutoCloseable {
         };
         budget = BufferBudget.of(config.limits().maxBufferedTotal());
         metrics.bufferBudget(budget);
-        exchanges = new ExchangeFactory(replicas, ExchangeSettings.from(config), new ExchangeServices(events,
+        GroupDispatcher groups = GroupDispatcher.from(config.scheduling(), replicas);
+        GroupMeters.register(metrics.registry(), groups);
+        exchanges = new ExchangeFactory(replicas, groups, ExchangeSettings.from(config), new ExchangeServices(events,
                 new DivergenceLog(config.divergenceLogInterval().toNanos()), budget,
                 QueryOfDeath.of(config.queryOfDeath()), new InternalErrors(TimeUnit.SECONDS.toNanos(10))),
                 new InflightExchanges());
@@ -132,7 +136,7 @@ public final class Rollforward implements AutoCloseable {
             }
         }
         reload = new ConfigReload(this::config, next -> config = next, exchanges, front, tlsFront);
-        OperatorActions actions = new OperatorActions(health, this::stopAccepting, () -> ha != null ? ha.failover()
+        OperatorActions actions = new OperatorActions(health, groups, this::stopAccepting, () -> ha != null ? ha.failover()
                 : CompletableFuture.completedFuture(AdminResult.conflict("no cluster is configured: nothing to fail over to")),
                 () -> CompletableFuture.supplyAsync(reload::fromFile));
         AdminServer admin = new AdminServer(config.admin(), metrics, this::status, actions);
@@ -215,6 +219,11 @@ public final class Rollforward implements AutoCloseable {
         return exchanges.inflight();
     }
 
+    /** The replica groups and their scheduler. */
+    public GroupDispatcher groups() {
+        return exchanges.groups();
+    }
+
     public RollforwardConfig config() {
         return config;
     }
@@ -236,6 +245,7 @@ public final class Rollforward implements AutoCloseable {
         if (ha != null) {
             m.put("cluster", ha.status());
         }
+        m.putAll(exchanges.groups().status());
         m.put("inflight_requests", exchanges.inflight().size());
         m.put("client_connections", front.openConnections());
         return m;

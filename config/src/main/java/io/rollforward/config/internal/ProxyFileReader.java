@@ -9,6 +9,7 @@ import io.rollforward.config.Limits;
 import io.rollforward.config.QueryOfDeathConfig;
 import io.rollforward.config.ReplicaConfig;
 import io.rollforward.config.RollforwardConfig;
+import io.rollforward.config.Scheduling;
 import io.rollforward.config.Timing;
 import io.rollforward.config.TlsConfig;
 
@@ -32,7 +33,7 @@ public final class ProxyFileReader {
     /** Reads every setting, reporting problems to {@code root.problems()}; the result is only valid if none. */
     public static RollforwardConfig read(Section root, Path baseDir) {
         HostPort listen = root.required("listen", ScalarType.LISTEN_ADDRESS).orElse(NO_ADDRESS);
-        List<ReplicaConfig> replicas = ReplicaReader.readAll(root, root.has("agents"));
+        Scheduling scheduling = GroupReader.read(root, root.has("agents"));
         Duration stagger = root.duration("stagger", Duration.ZERO);
         Duration perRequestTimeout = root.positive("per-request-timeout", RollforwardConfig.DEFAULT_PER_REQUEST_TIMEOUT);
         if (root.ok("per-request-timeout")) {
@@ -66,9 +67,9 @@ public final class ProxyFileReader {
         tlsPortClash(root, listen, tls);
         agentsPortClash(agentsSection, agents, cluster);
         root.finish();
-        return new RollforwardConfig(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits,
+        return new RollforwardConfig(listen, scheduling.allReplicas(), stagger, perRequestTimeout, failOnStatus, limits,
                 servedByHeader, mirror, holdBackPoison, ejectAfter, ejectionTime, divergenceLogInterval, admin, agents,
-                cluster, replyIdleTimeout, maxReplyDuration, queryOfDeath, tls, shutdownTimeout);
+                cluster, replyIdleTimeout, maxReplyDuration, queryOfDeath, tls, shutdownTimeout, scheduling);
     }
 
     /** {@code off} (the default) or a duration &gt; 0. */

@@ -27,7 +27,15 @@ final class ReplicaReader {
     private ReplicaReader() {
     }
 
-    static List<ReplicaConfig> readAll(Section root, boolean agentsSection) {
+    /** Who has taken each replica name, URL and agent so far: they are unique over every group. */
+    static final class Owners {
+        private final Map<String, String> names = new HashMap<>();
+        private final Map<String, String> agents = new HashMap<>();
+        private final Map<String, String> urls = new HashMap<>();
+    }
+
+    /** The {@code replicas} list of {@code root} (the top level or one group). */
+    static List<ReplicaConfig> readAll(Section root, boolean agentsSection, Owners owners) {
         Optional<SequenceNode> sequence = root.sequence("replicas", "a list of replicas, master first");
         if (sequence.isEmpty()) {
             if (!root.has("replicas")) {
@@ -37,24 +45,21 @@ final class ReplicaReader {
         }
         List<Node> elements = sequence.get().getValue();
         if (elements.size() < 2) {
-            root.problems().report(sequence.get(), "replicas", elements.size()
+            root.problems().report(sequence.get(), root.pathOf("replicas"), elements.size()
                     + " replica(s) (expected: at least 2, a master and a backup)");
         }
         List<ReplicaConfig> replicas = new ArrayList<>();
-        Map<String, String> nameOwners = new HashMap<>();
-        Map<String, String> agentOwners = new HashMap<>();
-        Map<String, String> urlOwners = new HashMap<>();
         for (int i = 0; i < elements.size(); i++) {
-            String path = "replicas[" + i + "]";
+            String path = root.pathOf("replicas") + "[" + i + "]";
             Optional<Section> section = Section.open(elements.get(i), path, root.problems(),
                     "a replica: {name: web1, url: http://10.0.0.11:80}");
             if (section.isPresent()) {
                 Section replica = section.get();
                 ReplicaConfig config = read(replica, agentsSection);
-                unique(replica, "name", config.name(), nameOwners, path);
+                unique(replica, "name", config.name(), owners.names, path);
                 // Two entries for one server would run every request, writes included, twice on it.
-                unique(replica, "url", config.address().toString(), urlOwners, path);
-                config.agent().ifPresent(agent -> unique(replica, "agent", agent, agentOwners, path));
+                unique(replica, "url", config.address().toString(), owners.urls, path);
+                config.agent().ifPresent(agent -> unique(replica, "agent", agent, owners.agents, path));
                 replicas.add(config);
             }
         }

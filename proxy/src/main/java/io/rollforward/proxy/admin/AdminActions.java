@@ -29,6 +29,14 @@ public interface AdminActions {
         return java.util.concurrent.CompletableFuture.completedFuture(AdminResult.conflict("reload is not available here"));
     }
 
+    /**
+     * {@code POST /groups/{name}/weight}: set a replica group's weight; 0 quiesces it (no new
+     * requests, the ones in flight finish). {@link AdminResult#notFound} when no group has that name.
+     */
+    default CompletionStage<AdminResult> groupWeight(String group, int weight) {
+        return java.util.concurrent.CompletableFuture.completedFuture(AdminResult.notFound("no group named " + group));
+    }
+
     /** True once a drain started: {@code /healthz} answers 503 so a load balancer stops sending. */
     boolean draining();
 }

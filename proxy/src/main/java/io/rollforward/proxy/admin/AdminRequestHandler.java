@@ -93,8 +93,11 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
             case "/reload" -> mutate(ctx, request, keepAlive, path, actions::reload);
             default -> {
                 String replica = rejoinTarget(path);
+                String group = GroupWeightCall.target(path);
                 if (replica != null) {
                     mutate(ctx, request, keepAlive, path, () -> actions.rejoin(replica));
+                } else if (group != null) {
+                    mutate(ctx, request, keepAlive, path, () -> GroupWeightCall.run(actions, group, request));
                 } else {
                     respondJson(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, Map.of("error", "no such path: " + path));
                 }

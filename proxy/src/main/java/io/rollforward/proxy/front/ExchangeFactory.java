@@ -7,7 +7,9 @@ import io.rollforward.proxy.exchange.ClientReply;
 import io.rollforward.proxy.exchange.Exchange;
 import io.rollforward.proxy.exchange.ExchangeServices;
 import io.rollforward.proxy.exchange.ExchangeSettings;
+import io.rollforward.proxy.schedule.GroupDispatcher;
 import io.rollforward.proxy.replica.Replica;
+import io.rollforward.proxy.replica.ReplicaGroup;
 import io.rollforward.proxy.replica.ReplicaSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,8 +23,12 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ExchangeFactory {
     private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("X-Forwarded-Proto");
 
-    /** The replicas and the settings new exchanges use; swapped whole by {@link #serve}. */
-    public record Serving(ReplicaSet replicas, ExchangeSettings settings) {
+    /** The replicas, their groups and the settings new exchanges use; swapped whole by {@link #serve}. */
+    public record Serving(ReplicaSet replicas, GroupDispatcher groups, ExchangeSettings settings) {
+        /** The same replicas and groups with other settings (a reload). */
+        public Serving with(ExchangeSettings next) {
+            return new Serving(replicas, groups, next);
+        }
     }
 
     private final AtomicReference<Serving> serving = new AtomicReference<>();
@@ -31,9 +37,15 @@ public final class ExchangeFactory {
 
     public ExchangeFactory(ReplicaSet replicas, ExchangeSettings settings, ExchangeServices services,
                            InflightExchanges inflight) {
+        this(replicas, GroupDispatcher.oneGroup(replicas), settings, services, inflight);
+    }
+
+    /** @param groups picks the replica group of each request, from {@code replicas}' own replicas */
+    public ExchangeFactory(ReplicaSet replicas, GroupDispatcher groups, ExchangeSettings settings,
+                           ExchangeServices services, InflightExchanges inflight) {
         this.services = services;
         this.inflight = inflight;
-        serve(new Serving(replicas, settings));
+        serve(new Serving(replicas, groups, settings));
     }
 
     /** From now on new exchanges use {@code next} (reload); a new replica set is watched for DOWN. */
@@ -52,13 +64,15 @@ public final class ExchangeFactory {
         return serving.get();
     }
 
-    /** Null when no replica is in service. */
+    /** Null when no group has a replica in service. */
     Exchange create(Channel client, FullHttpRequest request, ClientReply reply) {
         Serving now = serving.get();
-        List<Replica> inService = now.replicas().inService();
+        ReplicaGroup group = now.groups().pick(request);
+        List<Replica> inService = group == null ? List.of() : group.inService();
         if (inService.isEmpty()) {
             return null;
         }
+        group.dispatched(); // in flight from here until finished(), every replica's copy ended
         // The front knows the scheme the client used; whatever the client wrote there is replaced.
         request.headers().set(X_FORWARDED_PROTO, FrontProtocol.isTls(client) ? "https" : "http");
         Exchange exchange = new Exchange(client, request, inService, now.settings(), services, new ClientReply() {
@@ -69,12 +83,18 @@ public final class ExchangeFactory {
 
             @Override
             public void finished(Exchange e) {
+                group.finished();
                 inflight.remove(client.eventLoop(), e);
                 reply.finished(e);
             }
         });
         inflight.add(client.eventLoop(), exchange);
         return exchange;
+    }
+
+    /** The groups new requests are scheduled over. */
+    public GroupDispatcher groups() {
+        return serving.get().groups();
     }
 
     public InflightExchanges inflight() {

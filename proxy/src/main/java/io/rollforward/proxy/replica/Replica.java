@@ -1,6 +1,8 @@
 package io.rollforward.proxy.replica;
 
 import io.rollforward.config.ReplicaConfig;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -44,6 +46,17 @@ public final class Replica {
 
     void inService(boolean value) {
         inService = value;
+    }
+
+    /** Those of {@code replicas} in service, in their order. */
+    static List<Replica> inServiceOf(List<Replica> replicas) {
+        List<Replica> list = new ArrayList<>(replicas.size());
+        for (Replica r : replicas) {
+            if (r.inService()) {
+                list.add(r);
+            }
+        }
+        return list;
     }
 
     @Override

@@ -62,13 +62,7 @@ public final class ReplicaSet implements AutoCloseable {
 
     /** The replicas in service, in priority order: the acting master first. */
     public List<Replica> inService() {
-        List<Replica> list = new ArrayList<>(replicas.size());
-        for (Replica r : replicas) {
-            if (r.inService()) {
-                list.add(r);
-            }
-        }
-        return list;
+        return Replica.inServiceOf(replicas);
     }
 
     public Optional<Replica> byName(String name) {

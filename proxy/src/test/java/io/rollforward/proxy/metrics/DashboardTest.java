@@ -65,11 +65,12 @@ class DashboardTest {
         assertThat(DashboardMetricNames.missingFrom(DASHBOARD, scrape)).contains("rollforward_requests_total");
     }
 
-    @Test
-    void dashboardIsImportableIntoGrafanaTen() throws IOException {
-        JsonNode root = new ObjectMapper().readTree(DASHBOARD.toFile());
+    @ParameterizedTest
+    @CsvSource({"rollforward.json, rollforward", "rollforward-groups.json, rollforward-groups"})
+    void dashboardIsImportableIntoGrafanaTen(String file, String uid) throws IOException {
+        JsonNode root = new ObjectMapper().readTree(DASHBOARD.resolveSibling(file).toFile());
         assertThat(root.path("schemaVersion").asInt()).isGreaterThanOrEqualTo(38);
-        assertThat(root.path("uid").asText()).isEqualTo("rollforward");
+        assertThat(root.path("uid").asText()).isEqualTo(uid);
         assertThat(root.path("id").isNull()).as("id must be null so import creates a new dashboard").isTrue();
 
         JsonNode variables = root.path("templating").path("list");
