@@ -34,12 +34,17 @@ import java.util.Set;
  * @param admin             the admin port
  * @param agents            heartbeat receiver for replica agents, if any
  * @param cluster           HA pair settings, if any
+ * @param nodeName          this proxy's name in the {@code Via} header it adds and checks for loops
+ *                          (default {@code cluster.node}, else the host name)
+ * @param forwarded         whose {@code X-Forwarded-*} headers are believed (default nobody's)
+ * @param accessLog         one line per request (default off)
  */
 public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, Duration stagger,
                                 Duration perRequestTimeout, Set<Integer> failOnStatus, Limits limits,
                                 Optional<String> servedByHeader, boolean mirror, boolean holdBackPoison,
                                 int ejectAfter, Duration ejectionTime, Duration divergenceLogInterval, AdminConfig admin,
-                                Optional<AgentsConfig> agents, Optional<ClusterConfig> cluster) {
+                                Optional<AgentsConfig> agents, Optional<ClusterConfig> cluster,
+                                Optional<String> nodeName, ForwardedConfig forwarded, AccessLogConfig accessLog) {
 
     public static final Duration DEFAULT_PER_REQUEST_TIMEOUT = Duration.ofSeconds(5);
     public static final Set<Integer> DEFAULT_FAIL_ON_STATUS = Set.of(502, 503, 504);
@@ -52,6 +57,9 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         servedByHeader = servedByHeader == null ? Optional.empty() : servedByHeader;
         agents = agents == null ? Optional.empty() : agents;
         cluster = cluster == null ? Optional.empty() : cluster;
+        nodeName = nodeName == null ? Optional.empty() : nodeName;
+        forwarded = forwarded == null ? ForwardedConfig.DEFAULT : forwarded;
+        accessLog = accessLog == null ? AccessLogConfig.OFF : accessLog;
     }
 
     /** Defaults for everything but {@code listen} and {@code replicas}; for tests and the demo. */
@@ -75,6 +83,9 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         b.admin = admin;
         b.agents = agents;
         b.cluster = cluster;
+        b.nodeName = nodeName;
+        b.forwarded = forwarded;
+        b.accessLog = accessLog;
         return b;
     }
 
@@ -118,6 +129,18 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         return toBuilder().cluster(Optional.of(value)).build();
     }
 
+    public RollforwardConfig withNodeName(String value) {
+        return toBuilder().nodeName(Optional.of(value)).build();
+    }
+
+    public RollforwardConfig withForwarded(ForwardedConfig value) {
+        return toBuilder().forwarded(value).build();
+    }
+
+    public RollforwardConfig withAccessLog(AccessLogConfig value) {
+        return toBuilder().accessLog(value).build();
+    }
+
     /** Every value starts at its default; {@link ConfigLoader} validates what it sets. */
     public static final class Builder {
         private final HostPort listen;
@@ -135,6 +158,9 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         private AdminConfig admin = AdminConfig.DEFAULT;
         private Optional<AgentsConfig> agents = Optional.empty();
         private Optional<ClusterConfig> cluster = Optional.empty();
+        private Optional<String> nodeName = Optional.empty();
+        private ForwardedConfig forwarded = ForwardedConfig.DEFAULT;
+        private AccessLogConfig accessLog = AccessLogConfig.OFF;
 
         public Builder(HostPort listen, List<ReplicaConfig> replicas) {
             this.listen = listen;
@@ -155,11 +181,14 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         public Builder admin(AdminConfig value) { admin = value; return this; }
         public Builder agents(Optional<AgentsConfig> value) { agents = value; return this; }
         public Builder cluster(Optional<ClusterConfig> value) { cluster = value; return this; }
+        public Builder nodeName(Optional<String> value) { nodeName = value; return this; }
+        public Builder forwarded(ForwardedConfig value) { forwarded = value; return this; }
+        public Builder accessLog(AccessLogConfig value) { accessLog = value; return this; }
 
         public RollforwardConfig build() {
             return new RollforwardConfig(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits,
                     servedByHeader, mirror, holdBackPoison, ejectAfter, ejectionTime, divergenceLogInterval, admin, agents,
-                    cluster);
+                    cluster, nodeName, forwarded, accessLog);
         }
     }
 }

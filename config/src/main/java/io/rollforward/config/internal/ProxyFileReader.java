@@ -1,9 +1,11 @@
 package io.rollforward.config.internal;
 
+import io.rollforward.config.AccessLogConfig;
 import io.rollforward.config.AdminConfig;
 import io.rollforward.config.AgentsConfig;
 import io.rollforward.config.ClusterConfig;
 import io.rollforward.config.DurationValue;
+import io.rollforward.config.ForwardedConfig;
 import io.rollforward.config.HostPort;
 import io.rollforward.config.Limits;
 import io.rollforward.config.ReplicaConfig;
@@ -54,12 +56,18 @@ public final class ProxyFileReader {
         Optional<AgentsConfig> agents = agentsSection.map(section -> agents(section, baseDir));
         Optional<ClusterConfig> cluster = root.section("cluster", "{node: a, peer: b, key-file: authkey, udp: {...}}")
                 .map(section -> ClusterReader.read(section, baseDir));
+        Optional<String> nodeName = root.optional("node-name", ScalarType.NAME);
+        ForwardedConfig forwarded = root.section("forwarded", "{trusted-proxies: [10.0.0.0/8]}")
+                .map(ForwardedReader::read).orElse(ForwardedConfig.DEFAULT);
+        AccessLogConfig accessLog = root.section("access-log", "{path: /var/log/rollforward/access.log, format: combined}")
+                .map(section -> AccessLogReader.read(section, baseDir)).orElse(AccessLogConfig.OFF);
         adminPortClash(root, listen, adminSection, admin);
+        SelfLoop.check(root, listen);
         agentsPortClash(agentsSection, agents, cluster);
         root.finish();
         return new RollforwardConfig(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits,
                 servedByHeader, mirror, holdBackPoison, ejectAfter, ejectionTime, divergenceLogInterval, admin, agents,
-                cluster);
+                cluster, nodeName, forwarded, accessLog);
     }
 
     /** The client and admin ports are both TCP: one port cannot serve both. */
