@@ -99,9 +99,10 @@ public final class Rollforward implements AutoCloseable {
             metrics.clientRejected(reason);
             extraFrontEvents.rejected(reason);
         };
-        exchanges = new ExchangeFactory(replicas, ExchangeSettings.from(config), events,
+        ExchangeSettings settings = ExchangeSettings.from(config);
+        exchanges = new ExchangeFactory(replicas, settings, events,
                 new DivergenceLog(config.divergenceLogInterval().toNanos()), new InflightExchanges());
-        front = new FrontInitializer(config.limits(), exchanges, frontEvents);
+        front = new FrontInitializer(config.limits(), exchanges, frontEvents, settings.forwarded().nodeName());
 
         OperatorActions actions = new OperatorActions(health, this::stopAccepting, () -> ha != null ? ha.failover()
                 : CompletableFuture.completedFuture(AdminResult.conflict("no cluster is configured: nothing to fail over to")));

@@ -92,7 +92,7 @@ public final class Exchange {
 
     public void start() {
         events.inflightIncrement();
-        replicaRequest = ReplicaRequest.of(request, client.remoteAddress(), client.localAddress());
+        replicaRequest = ReplicaRequest.of(request, client.remoteAddress(), client.localAddress(), settings.forwarded());
         // pass-through (mirror off): backups stay STAGGERED with no timer, dispatched only when
         // the master fails, exactly as a staggered copy would be
         boolean staggered = settings.staggerNanos() > 0 || !settings.mirror();

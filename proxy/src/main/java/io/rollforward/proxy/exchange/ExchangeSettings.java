@@ -15,10 +15,11 @@ import java.util.Optional;
  * @param servedByHeader    header naming the replica that served, or null
  * @param holdBackPoison    query-of-death guard
  * @param mirror            false: backups get a copy only when the master failed (pass-through)
+ * @param forwarded         Via and X-Forwarded-* on the replica hop
  */
 public record ExchangeSettings(long staggerNanos, long timeoutNanos, BitSet failOnStatus,
                                long maxResponseBuffer, AsciiString servedByHeader, boolean holdBackPoison,
-                               boolean mirror) {
+                               boolean mirror, ForwardedHeaders forwarded) {
 
     public static ExchangeSettings from(RollforwardConfig config) {
         BitSet fail = new BitSet(600);
@@ -26,7 +27,7 @@ public record ExchangeSettings(long staggerNanos, long timeoutNanos, BitSet fail
         Optional<String> header = config.servedByHeader();
         return new ExchangeSettings(config.stagger().toNanos(), config.perRequestTimeout().toNanos(), fail,
                 config.limits().maxResponseBuffer(), header.map(AsciiString::of).orElse(null),
-                config.holdBackPoison(), config.mirror());
+                config.holdBackPoison(), config.mirror(), ForwardedHeaders.from(config));
     }
 
     boolean failsOn(int status) {

@@ -16,8 +16,9 @@ import java.net.URI;
 
 /**
  * The request as every replica receives it: same method, origin-form target, headers and body;
- * hop-by-hop headers stripped, Content-Length framing, {@code X-Forwarded-For} and
- * {@code X-Forwarded-Proto} added, Host passed through. Built once per exchange; each replica gets
+ * hop-by-hop headers stripped, Content-Length framing (none for a request that had neither a body
+ * nor framing: a GET reaches the replica as it came), {@code Via}, {@code X-Forwarded-For} and
+ * {@code X-Forwarded-Proto} set by {@link ForwardedHeaders}, Host passed through. Built once per exchange; each replica gets
  * its own {@link FullHttpRequest} over a retained duplicate of the one body (two readers must not
  * share a reader index).
  */
@@ -25,8 +26,6 @@ final class ReplicaRequest {
     // canonical case on the wire, for people reading captures (names are case-insensitive anyway)
     private static final AsciiString HOST = AsciiString.cached("Host");
     private static final AsciiString CONTENT_LENGTH = AsciiString.cached("Content-Length");
-    private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("X-Forwarded-For");
-    private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("X-Forwarded-Proto");
 
     private final HttpMethod method;
     private final String uri;
@@ -45,7 +44,8 @@ final class ReplicaRequest {
      * request and has read what it needs of the client hop). Does not take ownership of its body:
      * duplicates are retained per copy.
      */
-    static ReplicaRequest of(FullHttpRequest client, SocketAddress clientAddress, SocketAddress localAddress) {
+    static ReplicaRequest of(FullHttpRequest client, SocketAddress clientAddress, SocketAddress localAddress,
+                             ForwardedHeaders forwarded) {
         HttpHeaders h = client.headers();
         boolean framed = h.contains(HttpHeaderNames.CONTENT_LENGTH) || HttpUtil.isTransferEncodingChunked(client);
         HopByHopHeaders.strip(h);
@@ -72,12 +72,7 @@ final class ReplicaRequest {
             h.set(CONTENT_LENGTH, length);
         }
 
-        if (clientAddress instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            String ip = inet.getAddress().getHostAddress();
-            String prior = h.get(X_FORWARDED_FOR);
-            h.set(X_FORWARDED_FOR, prior == null || prior.isBlank() ? ip : prior + ", " + ip);
-        }
-        h.set(X_FORWARDED_PROTO, "http");
+        forwarded.apply(h, client.protocolVersion(), clientAddress);
         return new ReplicaRequest(client.method(), uri, h, client.content());
     }
 

@@ -17,6 +17,8 @@ public interface FrontEvents {
     String HEADER_TIMEOUT = "header_timeout";
     String TOO_MANY_CONNECTIONS = "too_many_connections";
     String NO_REPLICA = "no_replica";
+    /** The request's {@code Via} already names this proxy: it came back from a replica (508). */
+    String LOOP = "loop";
 
     FrontEvents NONE = reason -> {
     };

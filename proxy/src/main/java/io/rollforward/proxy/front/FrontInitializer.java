@@ -1,5 +1,6 @@
 package io.rollforward.proxy.front;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -7,7 +8,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
@@ -25,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  *   ConnectionLimiter -> HttpResponseEncoder -> StrictRequestDecoder -> HeaderReadTimeout
- *     -> RequestHeadValidator -> IdleClose -> BodyLimit (aggregator) -> ClientRequestReceiver
+ *     -> RequestHeadValidator -> ViaLoopCheck -> IdleClose -> BodyLimit (aggregator) -> ClientRequestReceiver
  * </pre>
  *
  * Nothing reaches an {@link io.rollforward.proxy.exchange.Exchange} before the whole request
@@ -38,8 +41,16 @@ public final class FrontInitializer extends ChannelInitializer<Channel> {
     private final ExchangeFactory exchanges;
     private final FrontEvents events;
     private final ConnectionLimiter connectionLimiter;
+    private final String nodeName;
 
+    /** A front whose loop check looks for {@code Via: ... rollforward} (tests of other rows). */
     public FrontInitializer(Limits limits, ExchangeFactory exchanges, FrontEvents events) {
+        this(limits, exchanges, events, "rollforward");
+    }
+
+    /** @param nodeName this proxy's name in {@code Via}: a request carrying it is a loop */
+    public FrontInitializer(Limits limits, ExchangeFactory exchanges, FrontEvents events, String nodeName) {
+        this.nodeName = nodeName;
         this.limits = limits;
         this.exchanges = exchanges;
         this.events = events;
@@ -64,6 +75,7 @@ public final class FrontInitializer extends ChannelInitializer<Channel> {
                 .setMaxChunkSize(64 * 1024)));
         p.addLast(new HeaderReadTimeout(limits.headerReadTimeout().toMillis()));
         p.addLast(new RequestHeadValidator(limits.maxRequestBody()));
+        p.addLast(new ViaLoopCheck(nodeName));
         p.addLast(new IdleClose(limits.idleTimeout().toMillis()));
         p.addLast(new BodyLimit((int) Math.min(Integer.MAX_VALUE, limits.maxRequestBody())));
         p.addLast(new ClientRequestReceiver(exchanges, events));
@@ -89,8 +101,28 @@ public final class FrontInitializer extends ChannelInitializer<Channel> {
      * so the 413 keeps its turn among pipelined replies and nothing after it is forwarded.
      */
     private static final class BodyLimit extends HttpObjectAggregator {
+        private boolean framed;
+
         BodyLimit(int max) {
             super(max, true);
+        }
+
+        @Override
+        protected FullHttpMessage beginAggregation(HttpMessage start, ByteBuf content) throws Exception {
+            framed = HttpUtil.isContentLengthSet(start) || HttpUtil.isTransferEncodingChunked(start);
+            return super.beginAggregation(start, content);
+        }
+
+        /**
+         * Netty adds {@code Content-Length} to every aggregated message; a request that came with
+         * neither a body nor framing (a plain GET) must reach the replicas as it came, without
+         * {@code Content-Length: 0}.
+         */
+        @Override
+        protected void finishAggregation(FullHttpMessage aggregated) throws Exception {
+            if (framed || aggregated.content().isReadable()) {
+                super.finishAggregation(aggregated);
+            }
         }
 
         @Override
