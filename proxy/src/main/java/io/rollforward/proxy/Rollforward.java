@@ -8,6 +8,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.rollforward.config.RollforwardConfig;
+import io.rollforward.proxy.accesslog.AccessLog;
+import io.rollforward.proxy.accesslog.OwnErrorWarnings;
 import io.rollforward.proxy.admin.AdminResult;
 import io.rollforward.proxy.admin.AdminServer;
 import io.rollforward.proxy.exchange.DivergenceLog;
@@ -94,9 +96,18 @@ public final class Rollforward implements AutoCloseable {
         closeInReverse.add(health);
         health.listenForAgents(config, adminLoop, metrics::heartbeatRejected);
 
-        ExchangeEvents events = ExchangeEvents.all(metrics, health.exchangeEvents(), extraEvents);
+        OwnErrorWarnings ownErrors = new OwnErrorWarnings();
+        AccessLog.droppedCounter(metrics.registry()); // at zero from the first scrape, access log on or off
+        ExchangeEvents accessLog = ExchangeEvents.NONE;
+        if (config.accessLog().enabled()) {
+            AccessLog opened = AccessLog.open(config.accessLog(), metrics.registry());
+            closeInReverse.add(opened); // closed after the workers stopped: every exchange has reported
+            accessLog = opened;
+        }
+        ExchangeEvents events = ExchangeEvents.all(metrics, health.exchangeEvents(), ownErrors, accessLog, extraEvents);
         FrontEvents frontEvents = reason -> {
             metrics.clientRejected(reason);
+            ownErrors.rejected(reason);
             extraFrontEvents.rejected(reason);
         };
         ExchangeSettings settings = ExchangeSettings.from(config);

@@ -68,6 +68,12 @@ public final class Exchange {
     private boolean keepAliveReply;
     private boolean clientGone;
     private boolean finished;
+    // for the ExchangeSummary (access log): when the request arrived, what the client got
+    private final long startMillis = System.currentTimeMillis();
+    private final long startNanos = System.nanoTime();
+    private Outcome outcome = Outcome.FAILED;
+    private long bytesSent;
+    private boolean ended;
 
     /**
      * @param request  owned by the exchange from here on; released when it finishes
@@ -173,6 +179,7 @@ public final class Exchange {
         if (wasStreaming && call == chosen) {
             // bytes of this reply already reached the client: all we can do is close honestly
             client.close();
+            ended(call.status(), call.cause(), null);
             front.replied(this, false);
         }
         if (!replied) {
@@ -204,8 +211,10 @@ public final class Exchange {
             content.release();
             return;
         }
+        bytesSent += content.content().readableBytes();
         if (last) {
             client.writeAndFlush(content).addListener(keepAliveReply ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
+            ended(call.status(), masterFailure, null);
             front.replied(this, keepAliveReply);
         } else {
             client.writeAndFlush(content);
@@ -268,6 +277,7 @@ public final class Exchange {
     private ByteBuf choose(ReplicaCall call, Outcome outcome) {
         replied = true;
         chosen = call;
+        this.outcome = outcome;
         events.requestCompleted(call.replica().name(), outcome);
         ByteBuf body = call.takeBody();
         if (clientGone) {
@@ -284,6 +294,7 @@ public final class Exchange {
         }
         HttpHeaders headers = replyHeaders(call);
         int code = call.status();
+        bytesSent = body.readableBytes();
         if (code == 204) {
             headers.remove(HttpHeaderNames.CONTENT_LENGTH);
         } else if (!headRequest && code != 304) {
@@ -294,6 +305,7 @@ public final class Exchange {
         client.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, call.head().status(), body,
                         headers, EmptyHttpHeaders.INSTANCE))
                 .addListener(keepAliveReply ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
+        ended(code, masterFailure, null);
         front.replied(this, keepAliveReply);
     }
 
@@ -313,6 +325,7 @@ public final class Exchange {
             }
         }
         setConnection(headers, keepAliveReply);
+        bytesSent = buffered.readableBytes();
         client.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, call.head().status(), headers));
         client.writeAndFlush(new DefaultHttpContent(buffered));
         if (!client.isWritable()) {
@@ -343,8 +356,10 @@ public final class Exchange {
         response.headers().set(HttpHeaderNames.CONTENT_LENGTH, text.length);
         keepAliveReply = clientKeepAlive && client.isActive();
         setConnection(response.headers(), keepAliveReply);
+        bytesSent = text.length;
         client.writeAndFlush(response)
                 .addListener(keepAliveReply ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
+        ended(status.code(), masterFailure, causes.toString());
         front.replied(this, keepAliveReply);
     }
 
@@ -383,6 +398,7 @@ public final class Exchange {
             }
         }
         finished = true;
+        ended(chosen != null && bytesSent > 0 ? chosen.status() : 0, masterFailure, null); // the client left first
         compareReplies();
         for (ReplicaCall c : calls) {
             c.releaseBody();
@@ -390,6 +406,15 @@ public final class Exchange {
         request.release();
         events.inflightDecrement();
         front.finished(this);
+    }
+
+    /** The client's reply is done: one {@link ExchangeSummary} per exchange, the first call wins. */
+    private void ended(int status, FailureCause cause, String detail) {
+        if (!ended) {
+            ended = true;
+            events.exchangeEnded(ExchangeSummary.of(request, client.remoteAddress(), status, bytesSent,
+                    chosen == null ? "none" : chosen.replica().name(), outcome, cause, detail, startMillis, startNanos));
+        }
     }
 
     private void compareReplies() {

@@ -38,6 +38,10 @@ public interface ExchangeEvents {
     default void uncovered() {
     }
 
+    /** The client's reply is done, or the client left: once per exchange, for the access log. */
+    default void exchangeEnded(ExchangeSummary summary) {
+    }
+
     default void inflightIncrement() {
     }
 
@@ -94,6 +98,13 @@ public interface ExchangeEvents {
             public void uncovered() {
                 for (ExchangeEvents l : ls) {
                     l.uncovered();
+                }
+            }
+
+            @Override
+            public void exchangeEnded(ExchangeSummary summary) {
+                for (ExchangeEvents l : ls) {
+                    l.exchangeEnded(summary);
                 }
             }
 
