@@ -16,9 +16,11 @@ import java.nio.file.Path;
 /**
  * The headers that say the request passed through this proxy, on the replica hop:
  * <ul>
- *   <li>{@code Via: 1.1 <node-name>} appended (RFC 9110 §7.6.3): the front refuses a request that
- *       already carries this node's name with 508, so a replica URL that leads back to the proxy
- *       costs one refused request instead of a storm;</li>
+ *   <li>{@code Via: 1.1 <node-name> (rollforward)} appended (RFC 9110 §7.6.3): the front refuses
+ *       a request that already carries this element with 508, so a replica URL that leads back to
+ *       the proxy costs one refused request instead of a storm. The comment keeps another proxy
+ *       on this host that writes the host name in its {@code Via} (Squid does) from looking like
+ *       a loop;</li>
  *   <li>{@code X-Forwarded-For} and {@code X-Forwarded-Proto}: from a peer in
  *       {@code forwarded.trusted-proxies} the peer's address is appended to its X-Forwarded-For
  *       and its X-Forwarded-Proto is kept; from anyone else both are replaced (the peer's
@@ -30,6 +32,8 @@ public final class ForwardedHeaders {
     private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("X-Forwarded-For");
     private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("X-Forwarded-Proto");
     private static final Path HOSTNAME = Path.of("/proc/sys/kernel/hostname");
+    /** The comment of this proxy's {@code Via} element; the loop check looks for it too. */
+    public static final String VIA_COMMENT = "(rollforward)";
 
     private final String nodeName;
     private final ForwardedConfig config;
@@ -55,7 +59,7 @@ public final class ForwardedHeaders {
 
     /** Sets the three headers in {@code h}, the request received as {@code received} from {@code peer}. */
     void apply(HttpHeaders h, HttpVersion received, SocketAddress peer) {
-        String via = received.majorVersion() + "." + received.minorVersion() + " " + nodeName;
+        String via = received.majorVersion() + "." + received.minorVersion() + " " + nodeName + " " + VIA_COMMENT;
         String priorVia = h.get(VIA);
         h.set(VIA, priorVia == null || priorVia.isBlank() ? via : priorVia + ", " + via);
 

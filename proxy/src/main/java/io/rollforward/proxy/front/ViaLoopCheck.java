@@ -6,6 +6,7 @@ import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.rollforward.proxy.exchange.ForwardedHeaders;
 
 /**
  * Refuses, with 508 Loop Detected, a request whose {@code Via} already names this proxy: it went
@@ -18,7 +19,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  * </pre>
  *
  * A {@code Via} element is {@code [protocol-name/]protocol-version received-by [comment]}
- * (RFC 9110 §7.6.3); this node's name as {@code received-by}, in any case, is a loop.
+ * (RFC 9110 §7.6.3); this node's name as {@code received-by} (in any case) with the comment
+ * {@code (rollforward)} is the element this proxy added: a loop. The same name with another
+ * comment or none is another proxy that happens to share the host name (Squid writes it).
  */
 final class ViaLoopCheck extends ChannelInboundHandlerAdapter {
     static final HttpResponseStatus LOOP_DETECTED = new HttpResponseStatus(508, "Loop Detected");
@@ -41,8 +44,9 @@ final class ViaLoopCheck extends ChannelInboundHandlerAdapter {
     private boolean cameBack(HttpRequest request) {
         for (String via : request.headers().getAll(HttpHeaderNames.VIA)) {
             for (String element : via.split(",")) {
-                String[] parts = element.trim().split("[ \t]+");
-                if (parts.length >= 2 && parts[1].equalsIgnoreCase(nodeName)) {
+                String[] parts = element.trim().split("[ \t]+", 3);
+                if (parts.length == 3 && parts[1].equalsIgnoreCase(nodeName)
+                        && parts[2].trim().equalsIgnoreCase(ForwardedHeaders.VIA_COMMENT)) {
                     return true;
                 }
             }

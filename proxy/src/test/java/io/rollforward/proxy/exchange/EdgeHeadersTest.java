@@ -91,7 +91,7 @@ class EdgeHeadersTest {
         for (WireMockExtension origin : List.of(master, backup)) {
             LoggedRequest seen = seenBy(origin);
             assertThat(seen.containsHeader("Content-Length")).as("Content-Length on a GET").isFalse();
-            assertThat(seen.getHeader("Via")).isEqualTo("1.1 edge-test");
+            assertThat(seen.getHeader("Via")).isEqualTo("1.1 edge-test (rollforward)");
         }
     }
 
@@ -120,12 +120,21 @@ class EdgeHeadersTest {
     @Test
     void requestCarryingThisProxysViaGets508AndReachesNoOrigin() throws Exception {
         proxy(c -> c);
-        HttpResponse<String> r = send(HttpRequest.newBuilder(proxy.uri("/")).header("Via", "1.1 cdn, 1.1 EDGE-test"));
+        HttpResponse<String> r = send(HttpRequest.newBuilder(proxy.uri("/")).header("Via", "1.1 cdn, 1.1 EDGE-test (Rollforward)"));
         assertThat(r.statusCode()).isEqualTo(508);
         assertThat(r.body()).startsWith("508 Loop Detected: ");
         assertThat(rejected).containsExactly("loop");
         assertThat(master.getAllServeEvents()).isEmpty();
         assertThat(backup.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void anotherProxyWithThisNodesNameInItsViaIsNoLoop() throws Exception {
+        proxy(c -> c);
+        HttpResponse<String> r = send(HttpRequest.newBuilder(proxy.uri("/")).header("Via", "1.1 edge-test (squid/5.7)"));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(seenBy(master).getHeader("Via")).isEqualTo("1.1 edge-test (squid/5.7), 1.1 edge-test (rollforward)");
+        assertThat(rejected).isEmpty();
     }
 
     @Test

@@ -90,10 +90,10 @@ class ReplicaRequestTest {
     void viaNamesTheReceivedProtocolAndThisNodeAfterEarlierHops() {
         FullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_0, HttpMethod.GET, "/");
         r.headers().set("Via", "1.1 cdn-7 (Squid)");
-        assertThat(wire(r)).contains("Via: 1.1 cdn-7 (Squid), 1.0 edge-a\r\n");
+        assertThat(wire(r)).contains("Via: 1.1 cdn-7 (Squid), 1.0 edge-a (rollforward)\r\n");
         FullHttpRequest first = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
         first.headers().set("Host", "h");
-        assertThat(wire(first)).contains("Via: 1.1 edge-a\r\n");
+        assertThat(wire(first)).contains("Via: 1.1 edge-a (rollforward)\r\n");
     }
 
     @Test
