@@ -43,6 +43,10 @@ import java.util.Set;
  *                          proxy stops anyway (default 30s)
  * @param scheduling        the replica groups and how requests are spread over them; {@code replicas}
  *                          is then every group's replicas (default one group of {@code replicas}, wlc)
+ * @param nodeName          this proxy's name in the {@code Via} header it adds and checks for loops
+ *                          (default {@code cluster.node}, else the host name)
+ * @param forwarded         whose {@code X-Forwarded-*} headers are believed (default nobody's)
+ * @param accessLog         one line per request (default off)
  */
 public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, Duration stagger,
                                 Duration perRequestTimeout, Set<Integer> failOnStatus, Limits limits,
@@ -51,7 +55,8 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
                                 Optional<AgentsConfig> agents, Optional<ClusterConfig> cluster,
                                 Duration replyIdleTimeout, Optional<Duration> maxReplyDuration,
                                 QueryOfDeathConfig queryOfDeath, Optional<TlsConfig> tls, Duration shutdownTimeout,
-                                Scheduling scheduling) {
+                                Scheduling scheduling, Optional<String> nodeName, ForwardedConfig forwarded,
+                                AccessLogConfig accessLog) {
 
     public static final Duration DEFAULT_PER_REQUEST_TIMEOUT = Duration.ofSeconds(5);
     public static final Set<Integer> DEFAULT_FAIL_ON_STATUS = Set.of(502, 503, 504);
@@ -73,6 +78,9 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         shutdownTimeout = shutdownTimeout == null ? DEFAULT_SHUTDOWN_TIMEOUT : shutdownTimeout;
         scheduling = scheduling == null ? Scheduling.oneGroup(replicas) : scheduling;
         replicas = scheduling.allReplicas();
+        nodeName = nodeName == null ? Optional.empty() : nodeName;
+        forwarded = forwarded == null ? ForwardedConfig.DEFAULT : forwarded;
+        accessLog = accessLog == null ? AccessLogConfig.OFF : accessLog;
     }
 
     /** One group of {@code replicas} with the default scheduler. */
@@ -83,7 +91,7 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
                              Optional<AgentsConfig> agents, Optional<ClusterConfig> cluster) {
         this(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits, servedByHeader, mirror,
                 holdBackPoison, ejectAfter, ejectionTime, divergenceLogInterval, admin, agents, cluster, null, null, null,
-                null, null, null);
+                null, null, null, null, null, null);
     }
 
     /** Defaults for everything but {@code listen} and {@code replicas}; for tests and the demo. */
@@ -113,6 +121,9 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         b.tls = tls;
         b.shutdownTimeout = shutdownTimeout;
         b.scheduling = scheduling;
+        b.nodeName = nodeName;
+        b.forwarded = forwarded;
+        b.accessLog = accessLog;
         return b;
     }
 
@@ -176,6 +187,18 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         return toBuilder().shutdownTimeout(value).build();
     }
 
+    public RollforwardConfig withNodeName(String value) {
+        return toBuilder().nodeName(Optional.of(value)).build();
+    }
+
+    public RollforwardConfig withForwarded(ForwardedConfig value) {
+        return toBuilder().forwarded(value).build();
+    }
+
+    public RollforwardConfig withAccessLog(AccessLogConfig value) {
+        return toBuilder().accessLog(value).build();
+    }
+
     /** Every value starts at its default; {@link ConfigLoader} validates what it sets. */
     public static final class Builder {
         private final HostPort listen;
@@ -199,6 +222,9 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         private Optional<TlsConfig> tls = Optional.empty();
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private Scheduling scheduling;
+        private Optional<String> nodeName = Optional.empty();
+        private ForwardedConfig forwarded = ForwardedConfig.DEFAULT;
+        private AccessLogConfig accessLog = AccessLogConfig.OFF;
 
         public Builder(HostPort listen, List<ReplicaConfig> replicas) {
             this.listen = listen;
@@ -226,11 +252,15 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         public Builder queryOfDeath(QueryOfDeathConfig value) { queryOfDeath = value; return this; }
         public Builder tls(Optional<TlsConfig> value) { tls = value; return this; }
         public Builder shutdownTimeout(Duration value) { shutdownTimeout = value; return this; }
+        public Builder nodeName(Optional<String> value) { nodeName = value; return this; }
+        public Builder forwarded(ForwardedConfig value) { forwarded = value; return this; }
+        public Builder accessLog(AccessLogConfig value) { accessLog = value; return this; }
 
         public RollforwardConfig build() {
             return new RollforwardConfig(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits,
                     servedByHeader, mirror, holdBackPoison, ejectAfter, ejectionTime, divergenceLogInterval, admin, agents,
-                    cluster, replyIdleTimeout, maxReplyDuration, queryOfDeath, tls, shutdownTimeout, scheduling);
+                    cluster, replyIdleTimeout, maxReplyDuration, queryOfDeath, tls, shutdownTimeout, scheduling,
+                    nodeName, forwarded, accessLog);
         }
     }
 }

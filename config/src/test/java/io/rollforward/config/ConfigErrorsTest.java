@@ -183,7 +183,7 @@ class ConfigErrorsTest {
                 c(BASE + "<<: {stagger: 1s}\n",
                         "r.yaml:5:1: <<: unknown key '<<' (expected one of: listen, scheduler, groups, replicas, lard, stagger, per-request-timeout, "
                                 + "fail-on-status, served-by-header, mirror, hold-back-poison, eject-after, ejection-time, reply-idle-timeout, max-reply-duration, query-of-death, divergence-log-interval, "
-                                + "limits, admin, agents, cluster, tls, shutdown-timeout)"),
+                                + "limits, admin, agents, cluster, tls, shutdown-timeout, node-name, forwarded, access-log)"),
                 c(BASE + "? [a, b]\n: c\n",
                         "r.yaml:5:3: a list as a key (expected: a plain key)"));
     }
@@ -256,6 +256,58 @@ class ConfigErrorsTest {
                         "r.yaml:10:68: cluster.vip.garp.interval: 0 (expected: > 0)"),
                 c(ok + "  notify: {active: /usr/bin/notify}\n",
                         "r.yaml:10:20: cluster.notify.active: \"/usr/bin/notify\" (expected: a command as a list, e.g. [/usr/local/bin/resync, web1])"));
+    }
+
+    static final String LOOP = " (expected: not the proxy itself: listen %s takes this address, so every request would come back to the proxy)";
+
+    static Stream<Arguments> edgeMistakes() {
+        String wildcard = "listen: 0.0.0.0:8080\nreplicas:\n  - %s\n  - {name: b, url: http://10.9.9.9:8080}\n";
+        return Stream.of(
+                // the proxy's own listen as a replica: every request would loop
+                c(replicas("{name: a, url: http://127.0.0.1:8080}", "{name: b, url: http://127.0.0.1:82}"),
+                        "r.yaml:3:20: replicas[0].url: http://127.0.0.1:8080" + LOOP.formatted("127.0.0.1:8080")),
+                c(replicas("{name: a, url: http://127.0.0.1:81}", "{name: b, url: 'http://localhost:8080/'}"),
+                        "r.yaml:4:20: replicas[1].url: http://localhost:8080/" + LOOP.formatted("127.0.0.1:8080")),
+                c(wildcard.formatted("{name: a, url: http://127.0.0.2:8080}"),
+                        "r.yaml:3:20: replicas[0].url: http://127.0.0.2:8080" + LOOP.formatted("0.0.0.0:8080")),
+                c(wildcard.formatted("{name: a, url: http://LocalHost:8080}"),
+                        "r.yaml:3:20: replicas[0].url: http://LocalHost:8080" + LOOP.formatted("0.0.0.0:8080")),
+                c(wildcard.formatted("{name: a, url: 'http://0.0.0.0:8080'}"),
+                        "r.yaml:3:20: replicas[0].url: http://0.0.0.0:8080" + LOOP.formatted("0.0.0.0:8080")),
+                c(wildcard.replace("0.0.0.0:8080", "\"[::]:8080\"").formatted("{name: a, url: 'http://[::1]:8080'}"),
+                        "r.yaml:3:20: replicas[0].url: http://[::1]:8080" + LOOP.formatted("[::]:8080")),
+                // node-name, forwarded, access-log, check.host
+                c(BASE + "node-name: 'edge a'\n",
+                        "r.yaml:5:12: node-name: \"edge a\" (expected: a name of letters, digits, '_', '.' and '-')"),
+                c(BASE + "forwarded: {trusted-proxies: [10.0.0.1/8]}\n",
+                        "r.yaml:5:31: forwarded.trusted-proxies[0]: \"10.0.0.1/8\" (expected: an address or a block like 10.0.0.0/8 or fd00::/8)"),
+                c(BASE + "forwarded: {trusted-proxies: [10.0.0.0/33]}\n",
+                        "r.yaml:5:31: forwarded.trusted-proxies[0]: \"10.0.0.0/33\" (expected: an address or a block like 10.0.0.0/8 or fd00::/8)"),
+                c(BASE + "forwarded: {trusted-proxies: [lb.example]}\n",
+                        "r.yaml:5:31: forwarded.trusted-proxies[0]: \"lb.example\" (expected: an address or a block like 10.0.0.0/8 or fd00::/8)"),
+                c(BASE + "forwarded: {trusted: [10.0.0.0/8]}\n",
+                        "r.yaml:5:13: forwarded.trusted: unknown key 'trusted' (expected one of: trusted-proxies)"),
+                c(BASE + "access-log: {format: json}\n",
+                        "r.yaml:5:13: access-log.path: missing (expected: a file path, or - for standard output)"),
+                c(BASE + "access-log: {path: -, format: xml}\n",
+                        "r.yaml:5:31: access-log.format: \"xml\" (expected: combined or json)"),
+                c(replicas("{name: a, url: http://127.0.0.1:81, check: {host: 'www example'}}", "{name: b, url: http://127.0.0.1:82}"),
+                        "r.yaml:3:55: replicas[0].check.host: \"www example\" (expected: a host or host:port, IPv6 as [::1])"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("edgeMistakes")
+    void reportsEdgeMistakes(String yaml, List<String> expected) {
+        assertThat(errorsOf(yaml)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "listen: 127.0.0.1:8080\nreplicas:\n  - {name: a, url: http://127.0.0.2:8080}\n  - {name: b, url: http://127.0.0.1:8081}\n",
+            "listen: 0.0.0.0:8080\nreplicas:\n  - {name: a, url: http://192.0.2.10:8080}\n  - {name: b, url: http://web2.example:8080}\n",
+            "listen: 0.0.0.0:0\nreplicas:\n  - {name: a, url: http://127.0.0.1:80}\n  - {name: b, url: http://127.0.0.1:81}\n"})
+    void anotherAddressOrPortIsNoLoop(String yaml) throws ConfigException {
+        assertThat(ConfigLoader.parse(yaml, "r.yaml").replicas()).hasSize(2);
     }
 
     @ParameterizedTest

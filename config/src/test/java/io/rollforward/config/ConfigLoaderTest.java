@@ -33,6 +33,7 @@ class ConfigLoaderTest {
                   timeout: 1500ms
                   rise: 4
                   fall: 5
+                  host: www.example
                 rejoin: manual
               - name: web2
                 url: http://[2001:db8::12]:8081/
@@ -73,7 +74,18 @@ class ConfigLoaderTest {
               auto-failback: true
               ping-nodes: [10.1.0.254, gw.example]
               notify: {active: [/bin/notify, active], standby: [/bin/notify, standby], leaving: [], timeout: 5s}
+            node-name: edge-a
+            forwarded: {trusted-proxies: [10.2.0.0/16, "2001:db8::/32", 192.0.2.7]}
+            access-log: {path: logs/access.log, format: json}
             """;
+
+    private static CidrBlock cidr(String address, int prefix) {
+        try {
+            return new CidrBlock(java.net.InetAddress.getByName(address), prefix); // literals: no lookup
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     @Test
     void fullFileReadsEveryKey() throws ConfigException {
@@ -83,7 +95,7 @@ class ConfigLoaderTest {
                 new HostPort("0.0.0.0", 8080),
                 List.of(new ReplicaConfig("web1", new HostPort("10.0.0.11", 80),
                                 Optional.of(new CheckConfig("/.testpage", 204, Optional.of("test page"),
-                                        Duration.ofSeconds(3), Duration.ofMillis(1500), 4, 5)),
+                                        Duration.ofSeconds(3), Duration.ofMillis(1500), 4, 5, Optional.of("www.example"))),
                                 Optional.of("web1"),
                                 new RejoinConfig(RejoinConfig.Policy.MANUAL, List.of(), Duration.ofSeconds(60))),
                         new ReplicaConfig("web2", new HostPort("2001:db8::12", 8081), Optional.empty(), Optional.empty(),
@@ -112,7 +124,10 @@ class ConfigLoaderTest {
                                 Duration.ofSeconds(5)))),
                 Duration.ofSeconds(20), Optional.of(Duration.ofMinutes(10)),
                 new QueryOfDeathConfig(true, true, 500, Duration.ofMinutes(2), Duration.ofSeconds(45)),
-                Optional.empty(), Duration.ofSeconds(45), null);
+                Optional.empty(), Duration.ofSeconds(45), null,
+                Optional.of("edge-a"),
+                new ForwardedConfig(List.of(cidr("10.2.0.0", 16), cidr("2001:db8::", 32), cidr("192.0.2.7", 32))),
+                new AccessLogConfig(Optional.of(DIR.resolve("logs/access.log")), false, AccessLogConfig.Format.JSON));
         assertThat(config).isEqualTo(expected);
         // Priority order is the file's order: the first replica is the master.
         assertThat(config.replicas()).extracting(ReplicaConfig::name).containsExactly("web1", "web2", "web3.b_c-d");

@@ -39,6 +39,13 @@ class ExamplesTest {
     }
 
     @Test
+    void twoApacheLimitsAreTheDefaults() throws ConfigException {
+        // The example spells out every limit at its default: a value there that is not the code's
+        // default tells the reader a wrong default.
+        assertThat(ConfigLoader.load(EXAMPLES.resolve("two-apache.yaml")).limits()).isEqualTo(Limits.DEFAULT);
+    }
+
+    @Test
     void haPairNodesMirrorEachOther() throws ConfigException {
         ClusterConfig a = ConfigLoader.load(EXAMPLES.resolve("ha-pair-a.yaml")).cluster().orElseThrow();
         ClusterConfig b = ConfigLoader.load(EXAMPLES.resolve("ha-pair-b.yaml")).cluster().orElseThrow();

@@ -46,6 +46,23 @@ class ReferenceDocTest {
         });
     }
 
+    @Test
+    void durationDefaultsOfLimitsAreTheCodes() throws IOException {
+        String reference = Files.readString(Path.of("..", "README.md"));
+        Limits d = Limits.DEFAULT;
+        java.util.Map<String, java.time.Duration> defaults = java.util.Map.of(
+                "header-read-timeout", d.headerReadTimeout(), "idle-timeout", d.idleTimeout(),
+                "replica-idle-timeout", d.replicaIdleTimeout(), "connect-timeout", d.connectTimeout());
+        defaults.forEach((key, value) -> {
+            java.util.regex.Matcher row = java.util.regex.Pattern.compile(
+                    "\\| `" + key + "` \\| duration \\| `([^`]+)` \\|").matcher(reference);
+            assertThat(row.find()).as("README.md has a row for limits.%s", key).isTrue();
+            assertThat(DurationValue.parse(row.group(1)))
+                    .as("README.md row of limits.%s states the default %s", key, DurationValue.format(value))
+                    .isEqualTo(value);
+        });
+    }
+
     private static void collectKeys(Node node, String prefix, Set<String> keys) {
         if (node instanceof MappingNode mapping) {
             for (NodeTuple entry : mapping.getValue()) {

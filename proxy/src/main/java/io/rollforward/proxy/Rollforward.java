@@ -8,6 +8,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.rollforward.config.RollforwardConfig;
+import io.rollforward.proxy.accesslog.AccessLog;
+import io.rollforward.proxy.accesslog.OwnErrorWarnings;
 import io.rollforward.proxy.admin.AdminResult;
 import io.rollforward.proxy.admin.AdminServer;
 import io.rollforward.proxy.exchange.BufferBudget;
@@ -109,20 +111,30 @@ public final class Rollforward implements AutoCloseable {
         closeInReverse.add(health);
         health.listenForAgents(config, adminLoop, metrics::heartbeatRejected);
 
-        ExchangeEvents events = ExchangeEvents.all(metrics, health.exchangeEvents(), extraEvents);
+        OwnErrorWarnings ownErrors = new OwnErrorWarnings();
+        AccessLog.droppedCounter(metrics.registry()); // at zero from the first scrape, access log on or off
+        ExchangeEvents accessLog = ExchangeEvents.NONE;
+        if (config.accessLog().enabled()) {
+            AccessLog opened = AccessLog.open(config.accessLog(), metrics.registry());
+            closeInReverse.add(opened); // closed after the workers stopped: every exchange has reported
+            accessLog = opened;
+        }
+        ExchangeEvents events = ExchangeEvents.all(metrics, health.exchangeEvents(), ownErrors, accessLog, extraEvents);
         FrontEvents frontEvents = reason -> {
             metrics.clientRejected(reason);
+            ownErrors.rejected(reason);
             extraFrontEvents.rejected(reason);
         };
         budget = BufferBudget.of(config.limits().maxBufferedTotal());
         metrics.bufferBudget(budget);
         GroupDispatcher groups = GroupDispatcher.from(config.scheduling(), replicas);
         GroupMeters.register(metrics.registry(), groups);
-        exchanges = new ExchangeFactory(replicas, groups, ExchangeSettings.from(config), new ExchangeServices(events,
+        ExchangeSettings settings = ExchangeSettings.from(config);
+        exchanges = new ExchangeFactory(replicas, groups, settings, new ExchangeServices(events,
                 new DivergenceLog(config.divergenceLogInterval().toNanos()), budget,
                 QueryOfDeath.of(config.queryOfDeath()), new InternalErrors(TimeUnit.SECONDS.toNanos(10))),
                 new InflightExchanges());
-        front = new FrontInitializer(config.limits(), exchanges, frontEvents);
+        front = new FrontInitializer(config.limits(), exchanges, frontEvents, settings.forwarded().nodeName());
 
         if (config.tls().isPresent()) {
             ServerTls.logProvider();

@@ -1,9 +1,11 @@
 package io.rollforward.config.internal;
 
+import io.rollforward.config.AccessLogConfig;
 import io.rollforward.config.AdminConfig;
 import io.rollforward.config.AgentsConfig;
 import io.rollforward.config.ClusterConfig;
 import io.rollforward.config.DurationValue;
+import io.rollforward.config.ForwardedConfig;
 import io.rollforward.config.HostPort;
 import io.rollforward.config.Limits;
 import io.rollforward.config.QueryOfDeathConfig;
@@ -63,13 +65,20 @@ public final class ProxyFileReader {
         Optional<TlsConfig> tls = root.section("tls", "{listen: 0.0.0.0:443, certificates: [...]}")
                 .map(section -> TlsReader.read(section, baseDir));
         Duration shutdownTimeout = root.positive("shutdown-timeout", RollforwardConfig.DEFAULT_SHUTDOWN_TIMEOUT);
-        adminPortClash(root, listen, adminSection, admin);
         tlsPortClash(root, listen, tls);
+        Optional<String> nodeName = root.optional("node-name", ScalarType.NAME);
+        ForwardedConfig forwarded = root.section("forwarded", "{trusted-proxies: [10.0.0.0/8]}")
+                .map(ForwardedReader::read).orElse(ForwardedConfig.DEFAULT);
+        AccessLogConfig accessLog = root.section("access-log", "{path: /var/log/rollforward/access.log, format: combined}")
+                .map(section -> AccessLogReader.read(section, baseDir)).orElse(AccessLogConfig.OFF);
+        adminPortClash(root, listen, adminSection, admin);
+        SelfLoop.check(root, listen);
         agentsPortClash(agentsSection, agents, cluster);
         root.finish();
         return new RollforwardConfig(listen, scheduling.allReplicas(), stagger, perRequestTimeout, failOnStatus, limits,
                 servedByHeader, mirror, holdBackPoison, ejectAfter, ejectionTime, divergenceLogInterval, admin, agents,
-                cluster, replyIdleTimeout, maxReplyDuration, queryOfDeath, tls, shutdownTimeout, scheduling);
+                cluster, replyIdleTimeout, maxReplyDuration, queryOfDeath, tls, shutdownTimeout, scheduling,
+                nodeName, forwarded, accessLog);
     }
 
     /** {@code off} (the default) or a duration &gt; 0. */

@@ -102,8 +102,9 @@ final class ReplicaReader {
         }
         int rise = check.atLeast("rise", 1, d.rise());
         int fall = check.atLeast("fall", 1, d.fall());
+        Optional<String> host = check.optional("host", ScalarType.HOST_HEADER);
         check.finish();
-        return new CheckConfig(request, expectStatus, receive, interval, timeout, rise, fall);
+        return new CheckConfig(request, expectStatus, receive, interval, timeout, rise, fall, host);
     }
 
     private static RejoinConfig rejoin(Node node, Section replica) {

@@ -89,6 +89,18 @@ public record ScalarType<T>(String expected, Parser<T> parser) {
                 }
                 return text;
             });
+    /** A {@code Host} header value (RFC 9110 section 7.2): host or host:port, IPv6 in brackets. */
+    public static final ScalarType<String> HOST_HEADER = new ScalarType<>(
+            "a host or host:port, IPv6 as [::1]", text -> {
+                boolean bracketed = text.startsWith("[") && text.endsWith("]") && IpLiteral.isIpv6(text.substring(1, text.length() - 1));
+                if (!bracketed && (text.indexOf(':') >= 0 ? HostPortValue.parse(text, 1) == null : !HostName.isDnsName(text)
+                        && !IpLiteral.isIpv4(text))) {
+                    throw new IllegalArgumentException(text);
+                }
+                return text;
+            });
+    public static final ScalarType<io.rollforward.config.CidrBlock> CIDR = new ScalarType<>(
+            "an address or a block like 10.0.0.0/8 or fd00::/8", CidrValue::parse);
     public static final ScalarType<Integer> PORT = new ScalarType<>(
             "a port 1..65535", text -> HostPortValue.port(text, 1, text));
     public static final ScalarType<HostPort> HTTP_ORIGIN = new ScalarType<>(

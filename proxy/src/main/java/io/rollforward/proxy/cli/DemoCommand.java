@@ -6,11 +6,14 @@ import io.rollforward.config.HostPort;
 import io.rollforward.config.ReplicaConfig;
 import io.rollforward.config.RollforwardConfig;
 import io.rollforward.proxy.Rollforward;
+import io.rollforward.proxy.demo.DemoLogging;
 import io.rollforward.proxy.demo.DemoScript;
 import io.rollforward.proxy.demo.SampleOrigin;
 import io.rollforward.proxy.transport.Transport;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -41,9 +44,11 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Path logFile = Files.createTempFile("rollforward-demo-", ".log");
+        DemoLogging logging = DemoLogging.toFile(logFile); // no log line cuts through the script's output
         Transport transport = Transport.best();
         EventLoopGroup originLoops = transport.newGroup(1);
-        try (SampleOrigin master = new SampleOrigin("master", transport, originLoops);
+        try (logging; SampleOrigin master = new SampleOrigin("master", transport, originLoops);
              SampleOrigin backup = new SampleOrigin("backup", transport, originLoops);
              Rollforward proxy = startProxy(master, backup)) {
             URI uri = URI.create("http://127.0.0.1:" + proxy.frontAddress().getPort() + "/");
@@ -52,9 +57,11 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf("   backup origin  http://127.0.0.1:%d/%n", backup.port());
             out.printf("   proxy          %s  (every request runs on both; the client gets one reply)%n", uri);
             DemoScript.Tally tally = new DemoScript(uri, master, out).run();
+            out.printf("Log of the run (WARN and above): %s (%d lines)%n", logFile, Files.readAllLines(logFile).size());
             if (exit) {
                 return tally.failed() == 0 ? 0 : 1;
             }
+            logging.restore();
             out.println();
             out.println("The proxy keeps serving (the master stays dead, the backup answers). Try:");
             out.println("   curl -i " + uri);

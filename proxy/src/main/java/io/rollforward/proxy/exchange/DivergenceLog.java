@@ -1,7 +1,5 @@
 package io.rollforward.proxy.exchange;
 
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,23 +10,16 @@ import org.slf4j.LoggerFactory;
 public final class DivergenceLog {
     private static final Logger log = LoggerFactory.getLogger(DivergenceLog.class);
 
-    private final long intervalNanos;
-    private final AtomicLong nextAllowed = new AtomicLong(Long.MIN_VALUE);
-    private final AtomicLong suppressed = new AtomicLong();
+    private final LogThrottle throttle;
 
     public DivergenceLog(long intervalNanos) {
-        this.intervalNanos = intervalNanos;
+        this.throttle = new LogThrottle(intervalNanos);
     }
 
     void record(DivergenceKind kind, String method, String uri, String sent, String other) {
-        long now = System.nanoTime();
-        long next = nextAllowed.get();
-        if ((next == Long.MIN_VALUE || now - next >= 0) && nextAllowed.compareAndSet(next, now + intervalNanos)) {
-            long more = suppressed.getAndSet(0);
-            log.warn("divergence ({}) on {} {}: sent {} but {}{}", kind.tag(), method, uri, sent, other,
-                    more > 0 ? " (+" + more + " more in the last " + TimeUnit.NANOSECONDS.toSeconds(intervalNanos) + "s)" : "");
-        } else {
-            suppressed.incrementAndGet();
+        long more = throttle.admit();
+        if (more >= 0) {
+            log.warn("divergence ({}) on {} {}: sent {} but {}{}", kind.tag(), method, uri, sent, other, throttle.more(more));
         }
     }
 }

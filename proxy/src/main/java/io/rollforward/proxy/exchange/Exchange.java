@@ -50,6 +50,8 @@ public final class Exchange implements ReplyChoice.Actions {
     private boolean clientGone;
     private boolean finished;
     private long budgetedRequest;
+    /** When the whole request had arrived (wall clock and monotonic), for the access log. */
+    private final long startMillis = System.currentTimeMillis();
 
     /**
      * @param request  owned by the exchange from here on; released when it finishes
@@ -87,7 +89,9 @@ public final class Exchange implements ReplyChoice.Actions {
         }
         budgetedRequest = request.content().readableBytes();
         budget().force(budgetedRequest);
-        requestBytes = ReplicaRequest.of(request, client.remoteAddress(), client.localAddress()).encode(client.alloc());
+        String scheme = io.rollforward.proxy.front.FrontProtocol.isTls(client) ? "https" : "http";
+        requestBytes = ReplicaRequest.of(request, client.remoteAddress(), client.localAddress(), settings.forwarded(),
+                scheme).encode(client.alloc());
         Dispatch dispatch = !settings.mirror() ? Dispatch.PASS_THROUGH
                 : canary ? Dispatch.CANARY
                 : settings.staggerNanos() > 0 ? Dispatch.STAGGERED : Dispatch.ALL;
@@ -212,7 +216,8 @@ public final class Exchange implements ReplyChoice.Actions {
         }
         replyWritten = true;
         writer.end(source.trailers());
-        reportOutcome(source.replica().name(), choice.source() == 0 ? Outcome.MASTER : Outcome.ROLLED_FORWARD);
+        reportOutcome(source.replica().name(), choice.source() == 0 ? Outcome.MASTER : Outcome.ROLLED_FORWARD,
+                source.status(), sent, choice.source() == 0 ? null : choice.cause(0), null);
         front.replied(this, writer.keepAlive());
     }
 
@@ -280,8 +285,8 @@ public final class Exchange implements ReplyChoice.Actions {
 
     @Override
     public void replyFailure() {
-        reportOutcome("none", Outcome.FAILED);
         if (clientGone) {
+            reportOutcome("none", Outcome.FAILED, 0, 0, choice.cause(0), "the client left first");
             return;
         }
         replyWritten = true;
@@ -298,14 +303,17 @@ public final class Exchange implements ReplyChoice.Actions {
         }
         HttpResponseStatus status = internal ? HttpResponseStatus.SERVICE_UNAVAILABLE
                 : timeout ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY;
-        writer.full(status, "every replica failed: " + causes);
+        int bytes = writer.full(status, "every replica failed: " + causes);
+        reportOutcome("none", Outcome.FAILED, status.code(), bytes, choice.cause(0), causes.toString());
         front.replied(this, writer.keepAlive());
     }
 
     @Override
     public void abort(UncoveredReason reason) {
         events().uncovered(reason);
-        reportOutcome(calls[choice.source()].replica().name(), Outcome.FAILED);
+        ReplicaCall source = calls[choice.source()];
+        reportOutcome(source.replica().name(), Outcome.FAILED, source.status(), sent, choice.cause(choice.source()),
+                "cut mid-body, uncovered: " + reason.tag());
         replyWritten = true;
         writer.discard();
         client.close();
@@ -321,30 +329,36 @@ public final class Exchange implements ReplyChoice.Actions {
 
     // ---- the end
 
-    private void reportOutcome(String servedBy, Outcome outcome) {
-        if (!outcomeReported) {
-            outcomeReported = true;
-            events().requestCompleted(servedBy, outcome);
+    /** The client's reply is done (sent, cut off, or the client left first): counted and logged once. */
+    private void reportOutcome(String servedBy, Outcome outcome, int status, long bytes, FailureCause cause,
+                               String detail) {
+        if (outcomeReported) {
+            return;
         }
+        outcomeReported = true;
+        events().requestCompleted(servedBy, outcome);
+        events().exchangeEnded(ExchangeSummary.of(request, client.remoteAddress(), status, bytes, servedBy, outcome,
+                cause, detail, startMillis, startedAt));
     }
 
     /** The client left before its reply was decided: count what it would have got. */
     private void reportAbandoned() {
         for (int i = 0; i < calls.length; i++) {
             if (choice.succeeded(i)) {
-                reportOutcome(calls[i].replica().name(), i == 0 ? Outcome.MASTER : Outcome.ROLLED_FORWARD);
+                reportOutcome(calls[i].replica().name(), i == 0 ? Outcome.MASTER : Outcome.ROLLED_FORWARD, 0, sent,
+                        i == 0 ? null : choice.cause(0), "the client left first");
                 return;
             }
         }
-        reportOutcome("none", Outcome.FAILED);
+        reportOutcome("none", Outcome.FAILED, 0, sent, choice.cause(0), "the client left first");
     }
 
     private void refuseQuarantined() {
-        reportOutcome("none", Outcome.FAILED);
         events().quarantined();
         replyWritten = true;
-        writer.full(HttpResponseStatus.SERVICE_UNAVAILABLE, "this request is quarantined: it failed every replica"
+        int bytes = writer.full(HttpResponseStatus.SERVICE_UNAVAILABLE, "this request is quarantined: it failed every replica"
                 + " (reset or timeout) and failed again as a canary; it is refused for query-of-death.quarantine-time");
+        reportOutcome("none", Outcome.FAILED, 503, bytes, FailureCause.QUARANTINED, "quarantined by the query-of-death guard");
         front.replied(this, writer.keepAlive());
         finished = true;
         request.release();

@@ -49,6 +49,10 @@ public interface ExchangeEvents {
     default void uncovered(UncoveredReason reason) {
     }
 
+    /** The client's reply is done, or the client left: once per exchange, for the access log. */
+    default void exchangeEnded(ExchangeSummary summary) {
+    }
+
     default void inflightIncrement() {
     }
 
@@ -119,6 +123,13 @@ public interface ExchangeEvents {
             public void uncovered(UncoveredReason reason) {
                 for (ExchangeEvents l : ls) {
                     l.uncovered(reason);
+                }
+            }
+
+            @Override
+            public void exchangeEnded(ExchangeSummary summary) {
+                for (ExchangeEvents l : ls) {
+                    l.exchangeEnded(summary);
                 }
             }
 

@@ -17,10 +17,11 @@ import java.util.Optional;
  * @param mirror            false: backups get a copy only when the master failed (pass-through)
  * @param replyIdleNanos    a body with no byte this long fails the replica
  * @param maxReplyNanos     a cap on the whole reply, 0 = none
+ * @param forwarded         Via and X-Forwarded-* on the replica hop
  */
 public record ExchangeSettings(long staggerNanos, long timeoutNanos, BitSet failOnStatus,
                                long spliceWindow, AsciiString servedByHeader, boolean holdBackPoison,
-                               boolean mirror, long replyIdleNanos, long maxReplyNanos) {
+                               boolean mirror, long replyIdleNanos, long maxReplyNanos, ForwardedHeaders forwarded) {
 
     public static ExchangeSettings from(RollforwardConfig config) {
         BitSet fail = new BitSet(600);
@@ -29,7 +30,7 @@ public record ExchangeSettings(long staggerNanos, long timeoutNanos, BitSet fail
         return new ExchangeSettings(config.stagger().toNanos(), config.perRequestTimeout().toNanos(), fail,
                 config.limits().spliceWindow(), header.map(AsciiString::of).orElse(null),
                 config.holdBackPoison(), config.mirror(), config.replyIdleTimeout().toNanos(),
-                config.maxReplyDuration().map(java.time.Duration::toNanos).orElse(0L));
+                config.maxReplyDuration().map(java.time.Duration::toNanos).orElse(0L), ForwardedHeaders.from(config));
     }
 
     boolean failsOn(int status) {

@@ -266,7 +266,7 @@ final class Http1ReplyWriter implements ReplyWriter {
 
     /** The proxy's own plain-text reply ({@code status} and one line), complete. */
     @Override
-    public void full(HttpResponseStatus status, String line) {
+    public int full(HttpResponseStatus status, String line) {
         byte[] text = (status.code() + " " + status.reasonPhrase() + ": " + line + "\n").getBytes(StandardCharsets.UTF_8);
         keepAlive = clientKeepAlive && client.isActive() && !draining(client);
         StringBuilder head = new StringBuilder(160).append("HTTP/1.1 ").append(status.code()).append(' ')
@@ -283,5 +283,6 @@ final class Http1ReplyWriter implements ReplyWriter {
             buf = Unpooled.wrappedBuffer(buf, Unpooled.wrappedBuffer(text));
         }
         out.writeAndFlush(buf).addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
+        return headRequest ? 0 : text.length;
     }
 }

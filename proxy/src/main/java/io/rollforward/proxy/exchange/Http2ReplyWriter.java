@@ -94,7 +94,7 @@ final class Http2ReplyWriter implements ReplyWriter {
     }
 
     @Override
-    public void full(HttpResponseStatus status, String line) {
+    public int full(HttpResponseStatus status, String line) {
         byte[] text = (status.code() + " " + status.reasonPhrase() + ": " + line + "\n").getBytes(StandardCharsets.UTF_8);
         DefaultFullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 headRequest ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(text), new DefaultHttpHeaders(false),
@@ -102,6 +102,7 @@ final class Http2ReplyWriter implements ReplyWriter {
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
                 .set(HttpHeaderNames.CONTENT_LENGTH, headRequest ? 0 : text.length);
         stream.writeAndFlush(r);
+        return headRequest ? 0 : text.length;
     }
 
     @Override

@@ -17,16 +17,16 @@ import java.util.Map;
 
 /**
  * The request as every replica receives it: same method, origin-form target, headers and body;
- * hop-by-hop headers stripped, Content-Length framing, {@code X-Forwarded-For} and
- * {@code X-Forwarded-Proto} added, Host passed through. Built and encoded once per exchange; each
- * replica writes a retained duplicate of the same bytes (two readers must not share a reader index).
+ * hop-by-hop headers stripped, Content-Length framing (none for a request that had neither a body
+ * nor framing: a GET reaches the replica as it came), {@code Via}, {@code X-Forwarded-For} and
+ * {@code X-Forwarded-Proto} set by {@link ForwardedHeaders}, Host passed through. Built and encoded
+ * once per exchange; each replica writes a retained duplicate of the same bytes (two readers must
+ * not share a reader index).
  */
 final class ReplicaRequest {
     // canonical case on the wire, for people reading captures (names are case-insensitive anyway)
     private static final AsciiString HOST = AsciiString.cached("Host");
     private static final AsciiString CONTENT_LENGTH = AsciiString.cached("Content-Length");
-    private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("X-Forwarded-For");
-    private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("X-Forwarded-Proto");
 
     private static final byte[] HTTP11_CRLF = " HTTP/1.1\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
@@ -47,7 +47,8 @@ final class ReplicaRequest {
      * request and has read what it needs of the client hop). Does not take ownership of its body:
      * duplicates are retained per copy.
      */
-    static ReplicaRequest of(FullHttpRequest client, SocketAddress clientAddress, SocketAddress localAddress) {
+    static ReplicaRequest of(FullHttpRequest client, SocketAddress clientAddress, SocketAddress localAddress,
+                             ForwardedHeaders forwarded, String scheme) {
         HttpHeaders h = client.headers();
         boolean framed = h.contains(HttpHeaderNames.CONTENT_LENGTH) || HttpUtil.isTransferEncodingChunked(client);
         HopByHopHeaders.strip(h);
@@ -74,12 +75,7 @@ final class ReplicaRequest {
             h.set(CONTENT_LENGTH, length);
         }
 
-        if (clientAddress instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            String ip = inet.getAddress().getHostAddress();
-            String prior = h.get(X_FORWARDED_FOR);
-            h.set(X_FORWARDED_FOR, prior == null || prior.isBlank() ? ip : prior + ", " + ip);
-        }
-        if (!h.contains(X_FORWARDED_PROTO)) { h.set(X_FORWARDED_PROTO, "http"); } // the front sets https (ExchangeFactory)
+        forwarded.apply(h, client.protocolVersion(), clientAddress, scheme);
         return new ReplicaRequest(client.method(), uri, h, client.content());
     }
 

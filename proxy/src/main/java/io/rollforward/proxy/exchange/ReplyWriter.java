@@ -28,8 +28,8 @@ interface ReplyWriter {
     /** Ends the reply, with the replica's trailers if any (null), and flushes. */
     void end(HttpHeaders trailers);
 
-    /** The proxy's own short plain-text reply, complete. */
-    void full(HttpResponseStatus status, String line);
+    /** The proxy's own short plain-text reply, complete; returns its body's length. */
+    int full(HttpResponseStatus status, String line);
 
     /** The client went away: drop what is held. */
     void discard();

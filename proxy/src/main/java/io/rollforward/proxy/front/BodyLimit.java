@@ -1,11 +1,14 @@
 package io.rollforward.proxy.front;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -20,8 +23,28 @@ import io.netty.handler.codec.http.HttpVersion;
  * so the 413 keeps its turn among pipelined replies and nothing after it is forwarded.
  */
 final class BodyLimit extends HttpObjectAggregator {
+    private boolean framed;
+
     BodyLimit(int max) {
         super(max, true);
+    }
+
+    @Override
+    protected FullHttpMessage beginAggregation(HttpMessage start, ByteBuf content) throws Exception {
+        framed = HttpUtil.isContentLengthSet(start) || HttpUtil.isTransferEncodingChunked(start);
+        return super.beginAggregation(start, content);
+    }
+
+    /**
+     * Netty adds {@code Content-Length} to every aggregated message; a request that came with
+     * neither a body nor framing (a plain GET) must reach the replicas as it came, without
+     * {@code Content-Length: 0}.
+     */
+    @Override
+    protected void finishAggregation(FullHttpMessage aggregated) throws Exception {
+        if (framed || aggregated.content().isReadable()) {
+            super.finishAggregation(aggregated);
+        }
     }
 
     @Override

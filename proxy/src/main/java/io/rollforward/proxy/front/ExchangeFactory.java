@@ -2,7 +2,6 @@ package io.rollforward.proxy.front;
 
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.util.AsciiString;
 import io.rollforward.proxy.exchange.ClientReply;
 import io.rollforward.proxy.exchange.Exchange;
 import io.rollforward.proxy.exchange.ExchangeServices;
@@ -21,8 +20,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * exchanges in flight keep what they started with.
  */
 public final class ExchangeFactory {
-    private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("X-Forwarded-Proto");
-
     /** The replicas, their groups and the settings new exchanges use; swapped whole by {@link #serve}. */
     public record Serving(ReplicaSet replicas, GroupDispatcher groups, ExchangeSettings settings) {
         /** The same replicas and groups with other settings (a reload). */
@@ -73,8 +70,6 @@ public final class ExchangeFactory {
             return null;
         }
         group.dispatched(); // in flight from here until finished(), every replica's copy ended
-        // The front knows the scheme the client used; whatever the client wrote there is replaced.
-        request.headers().set(X_FORWARDED_PROTO, FrontProtocol.isTls(client) ? "https" : "http");
         Exchange exchange = new Exchange(client, request, inService, now.settings(), services, new ClientReply() {
             @Override
             public void replied(Exchange e, boolean keepAlive) {

@@ -19,6 +19,8 @@ public interface FrontEvents {
     String NO_REPLICA = "no_replica";
     /** A WebSocket upgrade: not proxied (501). */
     String UPGRADE = "upgrade";
+    /** The request's {@code Via} already names this proxy: it came back from a replica (508). */
+    String LOOP = "loop";
 
     FrontEvents NONE = reason -> {
     };

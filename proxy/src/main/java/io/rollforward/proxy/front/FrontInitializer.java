@@ -1,8 +1,15 @@
 package io.rollforward.proxy.front;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpMessage;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.rollforward.config.Limits;
@@ -12,7 +19,7 @@ import io.rollforward.config.Limits;
  *
  * <pre>
  *   ConnectionLimiter -> HttpResponseEncoder -> StrictRequestDecoder -> HeaderReadTimeout
- *     -> RequestHeadValidator -> IdleClose -> BodyLimit (aggregator) -> ClientRequestReceiver
+ *     -> RequestHeadValidator -> ViaLoopCheck -> IdleClose -> BodyLimit (aggregator) -> ClientRequestReceiver
  * </pre>
  *
  * Nothing reaches an {@link io.rollforward.proxy.exchange.Exchange} before the whole request
@@ -30,8 +37,16 @@ public final class FrontInitializer extends ChannelInitializer<Channel> {
     private final FrontEvents events;
     private final ConnectionLimiter connectionLimiter;
     private final FrontDrain drain = new FrontDrain();
+    private final String nodeName;
 
+    /** A front whose loop check looks for {@code Via: ... rollforward} (tests of other rows). */
     public FrontInitializer(Limits limits, ExchangeFactory exchanges, FrontEvents events) {
+        this(limits, exchanges, events, "rollforward");
+    }
+
+    /** @param nodeName this proxy's name in {@code Via}: a request carrying it is a loop */
+    public FrontInitializer(Limits limits, ExchangeFactory exchanges, FrontEvents events, String nodeName) {
+        this.nodeName = nodeName;
         this.limits = limits;
         this.exchanges = exchanges;
         this.events = events;
@@ -83,6 +98,7 @@ public final class FrontInitializer extends ChannelInitializer<Channel> {
                 .setMaxChunkSize(64 * 1024)));
         p.addLast(new HeaderReadTimeout(limits.headerReadTimeout().toMillis()));
         p.addLast(new RequestHeadValidator(limits.maxRequestBody()));
+        p.addLast(new ViaLoopCheck(nodeName));
         p.addLast(new IdleClose(limits.idleTimeout().toMillis()));
         p.addLast(new BodyLimit((int) Math.min(Integer.MAX_VALUE, limits.maxRequestBody())));
         p.addLast(new ClientRequestReceiver(exchanges, events, drain));
@@ -91,6 +107,7 @@ public final class FrontInitializer extends ChannelInitializer<Channel> {
     /** The handlers of one HTTP/2 stream: the same checks and aggregation, then the same receiver. */
     void addHttp2Stream(ChannelPipeline p, Limits limits) {
         p.addLast(new RequestHeadValidator(limits.maxRequestBody()));
+        p.addLast(new ViaLoopCheck(nodeName));
         p.addLast(new BodyLimit((int) Math.min(Integer.MAX_VALUE, limits.maxRequestBody())));
         p.addLast(new ClientRequestReceiver(exchanges, events, drain));
     }

@@ -1,11 +1,9 @@
 package io.rollforward.proxy.health;
 
+import io.netty.channel.EventLoopGroup;
 import io.rollforward.config.CheckConfig;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import io.rollforward.config.HostPort;
+import io.rollforward.proxy.transport.Transport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,50 +18,50 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * mark it UP again. A pass streak of {@code rise} also lifts a passive (outlier) ejection, so a
  * replica ejected for failing requests comes back once it demonstrably serves its test page.
  *
- * <p>Checks run on the JDK HTTP client's threads, scheduled on the health scheduler; never on an
- * event loop.
+ * <p>Each check is one {@link CheckRequest} on the checks' own event loop (one thread, started
+ * with the first check; never a loop that serves clients), sending {@code check.host} as
+ * {@code Host} when set; verdicts are handled on the health scheduler.
  */
 final class ActiveChecker implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
-    private final HttpClient client;
+    private final Transport transport = Transport.best();
     private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
+    private EventLoopGroup loop;
 
     ActiveChecker(ScheduledExecutorService scheduler) {
         this.scheduler = scheduler;
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
     }
 
-    void watch(ReplicaHealth health, CheckConfig check) {
-        URI uri = URI.create("http://" + health.replica().config().address() + check.request());
-        Probe probe = new Probe(health, check, uri);
+    synchronized void watch(ReplicaHealth health, CheckConfig check) {
+        if (loop == null) {
+            loop = transport.newGroup(1);
+        }
+        Probe probe = new Probe(health, check);
         tasks.add(scheduler.scheduleWithFixedDelay(probe::run, 0, check.interval().toMillis(), TimeUnit.MILLISECONDS));
     }
 
     private final class Probe {
         private final ReplicaHealth health;
         private final CheckConfig check;
-        private final HttpRequest request;
+        private final HostPort address;
+        private final String host;
         private final AtomicBoolean running = new AtomicBoolean();
         private int passes;
         private int failures;
         private int ejectionsSeen;
 
-        Probe(ReplicaHealth health, CheckConfig check, URI uri) {
+        Probe(ReplicaHealth health, CheckConfig check) {
             this.health = health;
             this.check = check;
-            this.request = HttpRequest.newBuilder(uri).timeout(check.timeout())
-                    .header("User-Agent", "rollforward-check").GET().build();
+            this.address = health.replica().config().address();
+            this.host = check.host().orElse(address.toString());
         }
 
         void run() {
             if (!running.compareAndSet(false, true)) {
                 return; // the previous probe is still waiting for its timeout
             }
-            client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+            CheckRequest.send(loop, transport.socketChannel(), address, host, check.request(), check.timeout())
                     .whenCompleteAsync((response, error) -> {
                         running.set(false);
                         String failure = error != null ? describe(error) : verdict(response);
@@ -75,9 +73,9 @@ final class ActiveChecker implements AutoCloseable {
                     }, scheduler);
         }
 
-        private String verdict(HttpResponse<String> response) {
-            if (response.statusCode() != check.expectStatus()) {
-                return "GET " + check.request() + " answered " + response.statusCode() + " (expected " + check.expectStatus() + ")";
+        private String verdict(CheckRequest.Answer response) {
+            if (response.status() != check.expectStatus()) {
+                return "GET " + check.request() + " answered " + response.status() + " (expected " + check.expectStatus() + ")";
             }
             if (check.receive().isPresent() && !response.body().contains(check.receive().get())) {
                 return "GET " + check.request() + " body lacks \"" + check.receive().get() + "\"";
@@ -117,7 +115,10 @@ final class ActiveChecker implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         tasks.forEach(t -> t.cancel(false));
+        if (loop != null) {
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
     }
 }

@@ -49,4 +49,22 @@ class CheckConfigCommandTest {
                 .contains(file + ":8:22: per-request-timeout: ")
                 .contains("3 error(s)");
     }
+
+    @Test
+    void aReplicaThatIsTheProxysOwnListenIsRefused(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("rollforward.yaml");
+        Files.writeString(file, """
+                listen: 0.0.0.0:8080
+                replicas:
+                  - name: web1
+                    url: http://10.0.0.11:80
+                  - name: web2
+                    url: http://127.0.0.1:8080
+                """);
+        assertThat(run(file)).isEqualTo(ExitCodes.BAD_CONFIG);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains(file + ":6:10: replicas[1].url: http://127.0.0.1:8080 (expected: not the proxy itself: "
+                        + "listen 0.0.0.0:8080 takes this address, so every request would come back to the proxy)")
+                .contains("1 error(s)");
+    }
 }
