@@ -293,8 +293,9 @@ public final class Rollforward implements AutoCloseable {
                 listener.closeFuture().syncUninterruptibly();
             }
         }
-        if (exchanges != null) {
-            new InflightWait(exchanges.inflight(), boss).await(config.shutdownTimeout());
+        if (exchanges != null && !new InflightWait(exchanges.inflight(), boss).await(config.shutdownTimeout())) {
+            exchanges.inflight().stopAll(); // out of time: cut them, and release what they hold
+            new InflightWait(exchanges.inflight(), boss).await(java.time.Duration.ofSeconds(1));
         }
         if (front != null) {
             front.drain().closeAll();

@@ -129,6 +129,26 @@ public final class Exchange implements ReplyChoice.Actions {
         afterEvent();
     }
 
+    /**
+     * The proxy is stopping and this exchange is out of time: the client's reply is cut, every
+     * copy still running is dropped (its connection closed), and what the exchange holds is
+     * released. No replica is blamed.
+     */
+    public void stop() {
+        if (finished) {
+            return;
+        }
+        if (!clientGone) {
+            client.close();
+            clientGone();
+        }
+        for (ReplicaCall c : calls) {
+            if (!c.terminal()) {
+                c.fail(FailureCause.INTERNAL, "the proxy is stopping (shutdown-timeout)");
+            }
+        }
+    }
+
     /** The client's socket drained or filled up: resume or pause the copy streaming to it. */
     public void clientWritabilityChanged() {
         if (choice != null && choice.source() >= 0) {

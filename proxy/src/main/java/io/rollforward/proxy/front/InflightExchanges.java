@@ -40,6 +40,22 @@ public final class InflightExchanges {
         }));
     }
 
+    /**
+     * The proxy is stopping and the exchanges still in flight are out of time: each is ended now
+     * (its copies dropped, its buffers released) on its own loop. Returns at once.
+     */
+    public void stopAll() {
+        byLoop.forEach((loop, set) -> {
+            if (!loop.isShuttingDown()) {
+                loop.execute(() -> {
+                    for (Exchange e : set.toArray(new Exchange[0])) {
+                        e.stop();
+                    }
+                });
+            }
+        });
+    }
+
     /** Exchanges in flight now; safe to read from any thread. */
     public int size() {
         return count.get();

@@ -245,6 +245,21 @@ class StreamingExchangeTest {
     }
 
     @Test
+    void stoppingCutsWhatOutlivesTheShutdownTimeoutAndReleasesIt() throws Exception {
+        proxy(c -> c.withPerRequestTimeout(Duration.ofSeconds(60)).withShutdownTimeout(Duration.ofMillis(300)));
+        CompletableFuture<HttpResponse<String>> stuck = proxy.client().sendAsync(
+                HttpRequest.newBuilder(proxy.uri("/hang")).build(), HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(5)).until(() -> master.journal.size() == 1 && backup.journal.size() == 1);
+        long t0 = System.nanoTime();
+        proxy.close();
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("not the 60 s per-request timeout").isLessThan(10_000);
+        assertThat(proxy.proxy().inflight().size()).isZero();
+        assertThat(proxy.proxy().bufferBudget().used()).isZero();
+        assertThatThrownBy(stuck::join).hasCauseInstanceOf(IOException.class); // cut, never a wrong reply
+        proxy = null;
+    }
+
+    @Test
     void headRequestGetsTheHeadOnly() throws Exception {
         proxy(c -> c);
         HttpResponse<String> r = proxy.client().send(HttpRequest.newBuilder(proxy.uri("/file/1000/1000/1"))
