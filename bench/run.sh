@@ -3,7 +3,7 @@
 # origins, nginx (proxy, mirror, failover), HAProxy and Rollforward. Loopback only.
 #
 #   ./mvnw -q -DskipTests package          # once: builds proxy/target/rollforward.jar
-#   bench/run.sh [throughput] [failover] [memory]   # default: all three
+#   bench/run.sh [throughput] [latency] [failover] [memory]   # default: throughput failover memory
 #
 # Settings (environment): ROUNDS=3 DURATION=10s WARMUP=10s CONNECTIONS=64 THREADS=2
 #   TARGETS="apache-direct nginx-proxy nginx-mirror haproxy rollforward-mirror rollforward-single"
@@ -11,6 +11,9 @@
 #   FAILOVER_SECONDS=20 KILL_AT=5 FAILOVER_CONNECTIONS=50 SLOW_MS=200
 #   IDLE_CONNECTIONS=10000 MEMORY_LOAD=60s  PORT_BASE=18100  RECORD=1 (prepend to RESULTS.md)
 #   ROLLFORWARD_JAVA_OPTS="-Xms64m -Xmx192m"  NOTE="free text for the results heading"
+#   ROLLFORWARD_RUN_OPTS="" (extra JVM options for the proxy process only: JFR, -Xlog:gc ...)
+#   LATENCY_TARGETS="apache-direct nginx-mirror haproxy rollforward-mirror rollforward-single"
+#   LATENCY_ROUNDS=3 LATENCY_COUNT=2000 LATENCY_WARMUP=1000
 # See bench/README.md for what each scenario measures.
 set -euo pipefail
 
@@ -35,6 +38,11 @@ RECORD=${RECORD:-1}
 NOTE=${NOTE:-}
 ROLLFORWARD_JAVA_OPTS=${ROLLFORWARD_JAVA_OPTS:--Xms64m -Xmx192m}  # the heap bound the README recommends
 ROLLFORWARD_JAR=${ROLLFORWARD_JAR:-$REPO_DIR/proxy/target/rollforward.jar}
+ROLLFORWARD_RUN_OPTS=${ROLLFORWARD_RUN_OPTS:-}  # e.g. -Xlog:gc:file=... or -XX:StartFlightRecording=...
+LATENCY_TARGETS=${LATENCY_TARGETS:-"apache-direct nginx-mirror haproxy rollforward-mirror rollforward-single"}
+LATENCY_ROUNDS=${LATENCY_ROUNDS:-3}
+LATENCY_COUNT=${LATENCY_COUNT:-2000}
+LATENCY_WARMUP=${LATENCY_WARMUP:-1000}
 
 SCENARIOS=("$@")
 [ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(throughput failover memory)
@@ -60,7 +68,16 @@ mkdir -p "$WORK"
 . "$BENCH_DIR/lib/scenarios.sh"
 
 wants() { local s; for s in "${SCENARIOS[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
-uses_rollforward() { [[ " $TARGETS $FAILOVER_TARGETS " == *" rollforward-"* ]] || wants memory; }
+# wanted_targets: every target a wanted scenario runs (decides which proxies are started).
+wanted_targets() {
+  local t=""
+  if wants throughput; then t+=" $TARGETS"; fi
+  if wants latency; then t+=" $LATENCY_TARGETS"; fi
+  if wants failover; then t+=" $FAILOVER_TARGETS"; fi
+  if wants memory; then t+=" rollforward-mirror"; fi
+  echo "$t "
+}
+uses_rollforward() { [[ "$(wanted_targets)" == *" rollforward-"* ]]; }
 
 check_prerequisites() {
   local missing=() tool
@@ -110,10 +127,10 @@ main() {
   start_apache backup "$BACKUP_PORT"
   start_nginx
   start_haproxy
-  if [[ " $TARGETS $FAILOVER_TARGETS " == *" rollforward-mirror "* ]]; then
+  if [[ "$(wanted_targets)" == *" rollforward-mirror "* ]]; then
     start_rollforward mirror "$RF_MIRROR_PORT" "$RF_MIRROR_ADMIN" || true
   fi
-  if [[ " $TARGETS " == *" rollforward-single "* ]]; then
+  if [[ "$(wanted_targets)" == *" rollforward-single "* ]]; then
     start_rollforward single "$RF_SINGLE_PORT" "$RF_SINGLE_ADMIN" || true
   fi
   describe_machine > "$OUT/machine.md"
@@ -121,6 +138,7 @@ main() {
   : > "$OUT/commands.txt"
   : > "$OUT/sections.md"
   if wants throughput; then run_throughput >> "$OUT/sections.md"; fi
+  if wants latency; then run_latency >> "$OUT/sections.md"; fi
   if wants failover; then run_failover >> "$OUT/sections.md"; fi
   if wants memory; then run_memory >> "$OUT/sections.md"; fi
 

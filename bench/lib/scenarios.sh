@@ -132,6 +132,53 @@ run_throughput() {
   echo
 }
 
+# ---------------------------------------------------------------- latency (sequential)
+# Added latency at low load: one keep-alive connection per target, LATENCY_COUNT turns of one
+# request to each target in turn (shuffled order per turn, only one request in flight on the
+# machine), after a wrk warm-up per target and LATENCY_WARMUP un-recorded turns; LATENCY_ROUNDS
+# rounds, each a fresh set of connections. The other work on a shared machine then hits every
+# target at the same moments, which separate per-target runs cannot promise.
+run_latency() {
+  local size target round live=() specs=() shown
+  for target in $LATENCY_TARGETS; do
+    if serves_ok "$target"; then live+=("$target"); else log "latency: $target is not serving, skipped"; fi
+  done
+  for size in $SIZES; do
+    # Warm: the JVM targets JIT-compile their request path under load first, like the throughput
+    # warm-up; a cold JVM's compiler threads would otherwise share the cores with the measurement.
+    for target in "${live[@]}"; do
+      log "latency warm-up $target $size ($WARMUP, wrk -c 4)"
+      run_wrk "$OUT/latency-warmup-$size-$target.txt" -t 1 -c 4 -d "$WARMUP" "$(url_of "$target")/$size.bin"
+    done
+    for round in $(seq "$LATENCY_ROUNDS"); do
+      specs=()
+      shown=""
+      for target in "${live[@]}"; do
+        local procs=""
+        [ "$target" = apache-direct ] || procs=$(pids_of "$target" | tr -s ' ' ',' | sed 's/^,//; s/,$//')
+        specs+=(--target "$target=$(port_of "$target")${procs:+=$procs}")
+        shown+="--target $target=$(port_of "$target")${procs:+=PIDS} "
+      done
+      log "latency round $round/$LATENCY_ROUNDS $size: $LATENCY_COUNT turns over ${live[*]}"
+      echo "python3 bench/tools/seq_latency.py /$size.bin ${shown}--count $LATENCY_COUNT --warmup $LATENCY_WARMUP" >> "$OUT/commands.txt"
+      python3 "$BENCH_DIR/tools/seq_latency.py" "/$size.bin" "${specs[@]}" --count "$LATENCY_COUNT" \
+        --warmup "$LATENCY_WARMUP" --limit 120 --out-dir "$OUT" --tag "$size-r$round" \
+        > "$OUT/latency-$size-r$round.json" 2> "$OUT/latency-$size-r$round.err" \
+        || log "latency: client failed, see $OUT/latency-$size-r$round.err"
+    done
+  done
+  echo "### Sequential latency (one keep-alive connection per target, low load)"
+  echo
+  echo "$LATENCY_COUNT turns of one \`GET\` to each target in turn (shuffled order per turn; one request in flight" \
+       "on the machine at a time; one keep-alive connection per target), after a $WARMUP wrk warm-up" \
+       "(-c 4) per target and size and $LATENCY_WARMUP un-recorded turns; $LATENCY_ROUNDS rounds, median over rounds." \
+       "\"> 2x p50\": requests slower than twice the target's median (the stalls). Per request: the target's" \
+       "CPU, its threads' sleeps (voluntary context switches), their wait for a CPU and preemptions (all threads," \
+       "/proc schedstat). Client: bench/tools/seq_latency.py."
+  python3 "$BENCH_DIR/tools/latency_report.py" "$OUT" $LATENCY_TARGETS
+  echo
+}
+
 # ---------------------------------------------------------------- failover
 # await_master_serving TARGET: the target serves from the (restarted) master again.
 await_master_serving() {

@@ -293,7 +293,7 @@ start_rollforward() {
   java $ROLLFORWARD_JAVA_OPTS -jar "$ROLLFORWARD_JAR" check-config -c "$conf" >"$OUT/check-config-$kind.txt" 2>&1 \
     || die "rollforward-$kind: check-config refused $conf: $(cat "$OUT/check-config-$kind.txt")"
   # shellcheck disable=SC2086
-  java $ROLLFORWARD_JAVA_OPTS -jar "$ROLLFORWARD_JAR" run -c "$conf" >>"$OUT/rollforward-$kind.log" 2>&1 &
+  java $ROLLFORWARD_JAVA_OPTS ${ROLLFORWARD_RUN_OPTS//@KIND@/$kind} -jar "$ROLLFORWARD_JAR" run -c "$conf" >>"$OUT/rollforward-$kind.log" 2>&1 &
   local pid=$!
   STARTED_PIDS+=("$pid")
   if ! wait_port "$port" 30; then
