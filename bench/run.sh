@@ -3,7 +3,8 @@
 # origins, nginx (proxy, mirror, failover), HAProxy and Rollforward. Loopback only.
 #
 #   ./mvnw -q -DskipTests package          # once: builds proxy/target/rollforward.jar
-#   bench/run.sh [throughput] [latency] [failover] [memory]   # default: throughput failover memory
+#   bench/run.sh [throughput] [latency] [streaming] [failover] [memory] [bigmem]
+#                                           # default: throughput failover memory
 #
 # Settings (environment): ROUNDS=3 DURATION=10s WARMUP=10s CONNECTIONS=64 THREADS=2
 #   TARGETS="apache-direct nginx-proxy nginx-mirror haproxy rollforward-mirror rollforward-single"
@@ -14,6 +15,9 @@
 #   ROLLFORWARD_RUN_OPTS="" (extra JVM options for the proxy process only: JFR, -Xlog:gc ...)
 #   LATENCY_TARGETS="apache-direct nginx-mirror haproxy rollforward-mirror rollforward-single"
 #   LATENCY_ROUNDS=3 LATENCY_COUNT=2000 LATENCY_WARMUP=1000
+#   STREAM_TARGETS=... STREAM_KILL_TARGETS="rollforward-mirror nginx-failover haproxy" STREAM_CLIENTS=20
+#   STREAM_REPEAT=3 RATE_LIMIT_KIBPS=8192  BIGMEM_TARGETS="rollforward-mirror nginx-mirror haproxy"
+#   BIGMEM_SLOW_CLIENTS=1000 BIGMEM_SLOW_SECONDS=25
 # See bench/README.md for what each scenario measures.
 set -euo pipefail
 
@@ -43,6 +47,14 @@ LATENCY_TARGETS=${LATENCY_TARGETS:-"apache-direct nginx-mirror haproxy rollforwa
 LATENCY_ROUNDS=${LATENCY_ROUNDS:-3}
 LATENCY_COUNT=${LATENCY_COUNT:-2000}
 LATENCY_WARMUP=${LATENCY_WARMUP:-1000}
+STREAM_TARGETS=${STREAM_TARGETS:-"apache-direct nginx-proxy nginx-mirror haproxy rollforward-mirror rollforward-single"}
+STREAM_KILL_TARGETS=${STREAM_KILL_TARGETS:-"rollforward-mirror nginx-failover haproxy"}
+STREAM_CLIENTS=${STREAM_CLIENTS:-20}
+STREAM_REPEAT=${STREAM_REPEAT:-3}
+RATE_LIMIT_KIBPS=${RATE_LIMIT_KIBPS:-8192}
+BIGMEM_TARGETS=${BIGMEM_TARGETS:-"rollforward-mirror nginx-mirror haproxy"}
+BIGMEM_SLOW_CLIENTS=${BIGMEM_SLOW_CLIENTS:-1000}
+BIGMEM_SLOW_SECONDS=${BIGMEM_SLOW_SECONDS:-25}
 
 SCENARIOS=("$@")
 [ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(throughput failover memory)
@@ -73,7 +85,9 @@ wanted_targets() {
   local t=""
   if wants throughput; then t+=" $TARGETS"; fi
   if wants latency; then t+=" $LATENCY_TARGETS"; fi
+  if wants streaming; then t+=" $STREAM_TARGETS $STREAM_KILL_TARGETS"; fi
   if wants failover; then t+=" $FAILOVER_TARGETS"; fi
+  if wants bigmem; then t+=" $BIGMEM_TARGETS"; fi
   if wants memory; then t+=" rollforward-mirror"; fi
   echo "$t "
 }
@@ -139,8 +153,10 @@ main() {
   : > "$OUT/sections.md"
   if wants throughput; then run_throughput >> "$OUT/sections.md"; fi
   if wants latency; then run_latency >> "$OUT/sections.md"; fi
+  if wants streaming; then run_streaming >> "$OUT/sections.md"; fi
   if wants failover; then run_failover >> "$OUT/sections.md"; fi
   if wants memory; then run_memory >> "$OUT/sections.md"; fi
+  if wants bigmem; then run_bigmem >> "$OUT/sections.md"; fi
 
   write_results
 }
