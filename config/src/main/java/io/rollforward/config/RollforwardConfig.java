@@ -12,8 +12,10 @@ import java.util.Set;
  * @param listen            where clients connect (required)
  * @param replicas          two or more, in priority order; the first UP one is the acting master
  * @param stagger           the backup copies are sent this long after the master's (default 0)
- * @param perRequestTimeout a replica that has not replied in full by then failed this request
+ * @param perRequestTimeout a replica whose reply head has not arrived by then failed this request
  *                          (default 5s)
+ * @param replyIdleTimeout  a reply body that stalls (no byte) this long fails that replica (default 30s)
+ * @param maxReplyDuration  a cap on a whole reply, body included; empty = none (default off)
  * @param failOnStatus      a master reply with one of these statuses rolls forward
  *                          (default 502, 503, 504)
  * @param limits            request, header and buffer bounds
@@ -34,17 +36,22 @@ import java.util.Set;
  * @param admin             the admin port
  * @param agents            heartbeat receiver for replica agents, if any
  * @param cluster           HA pair settings, if any
+ * @param queryOfDeath      the canary / quarantine guard against requests that kill every replica
+ *                          (default on)
  */
 public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, Duration stagger,
                                 Duration perRequestTimeout, Set<Integer> failOnStatus, Limits limits,
                                 Optional<String> servedByHeader, boolean mirror, boolean holdBackPoison,
                                 int ejectAfter, Duration ejectionTime, Duration divergenceLogInterval, AdminConfig admin,
-                                Optional<AgentsConfig> agents, Optional<ClusterConfig> cluster) {
+                                Optional<AgentsConfig> agents, Optional<ClusterConfig> cluster,
+                                Duration replyIdleTimeout, Optional<Duration> maxReplyDuration,
+                                QueryOfDeathConfig queryOfDeath) {
 
     public static final Duration DEFAULT_PER_REQUEST_TIMEOUT = Duration.ofSeconds(5);
     public static final Set<Integer> DEFAULT_FAIL_ON_STATUS = Set.of(502, 503, 504);
     public static final String DEFAULT_SERVED_BY_HEADER = "X-Served-By";
     public static final Duration DEFAULT_EJECTION_TIME = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_REPLY_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
     public RollforwardConfig {
         replicas = List.copyOf(replicas);
@@ -52,6 +59,9 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         servedByHeader = servedByHeader == null ? Optional.empty() : servedByHeader;
         agents = agents == null ? Optional.empty() : agents;
         cluster = cluster == null ? Optional.empty() : cluster;
+        maxReplyDuration = maxReplyDuration == null ? Optional.empty() : maxReplyDuration;
+        replyIdleTimeout = replyIdleTimeout == null ? DEFAULT_REPLY_IDLE_TIMEOUT : replyIdleTimeout;
+        queryOfDeath = queryOfDeath == null ? QueryOfDeathConfig.DEFAULT : queryOfDeath;
     }
 
     /** Defaults for everything but {@code listen} and {@code replicas}; for tests and the demo. */
@@ -75,6 +85,9 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         b.admin = admin;
         b.agents = agents;
         b.cluster = cluster;
+        b.replyIdleTimeout = replyIdleTimeout;
+        b.maxReplyDuration = maxReplyDuration;
+        b.queryOfDeath = queryOfDeath;
         return b;
     }
 
@@ -110,6 +123,14 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         return toBuilder().mirror(value).build();
     }
 
+    public RollforwardConfig withQueryOfDeath(QueryOfDeathConfig value) {
+        return toBuilder().queryOfDeath(value).build();
+    }
+
+    public RollforwardConfig withReplyIdleTimeout(Duration value) {
+        return toBuilder().replyIdleTimeout(value).build();
+    }
+
     public RollforwardConfig withAgents(AgentsConfig value) {
         return toBuilder().agents(Optional.of(value)).build();
     }
@@ -135,6 +156,9 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         private AdminConfig admin = AdminConfig.DEFAULT;
         private Optional<AgentsConfig> agents = Optional.empty();
         private Optional<ClusterConfig> cluster = Optional.empty();
+        private Duration replyIdleTimeout = DEFAULT_REPLY_IDLE_TIMEOUT;
+        private Optional<Duration> maxReplyDuration = Optional.empty();
+        private QueryOfDeathConfig queryOfDeath = QueryOfDeathConfig.DEFAULT;
 
         public Builder(HostPort listen, List<ReplicaConfig> replicas) {
             this.listen = listen;
@@ -155,11 +179,14 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         public Builder admin(AdminConfig value) { admin = value; return this; }
         public Builder agents(Optional<AgentsConfig> value) { agents = value; return this; }
         public Builder cluster(Optional<ClusterConfig> value) { cluster = value; return this; }
+        public Builder replyIdleTimeout(Duration value) { replyIdleTimeout = value; return this; }
+        public Builder maxReplyDuration(Optional<Duration> value) { maxReplyDuration = value; return this; }
+        public Builder queryOfDeath(QueryOfDeathConfig value) { queryOfDeath = value; return this; }
 
         public RollforwardConfig build() {
             return new RollforwardConfig(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits,
                     servedByHeader, mirror, holdBackPoison, ejectAfter, ejectionTime, divergenceLogInterval, admin, agents,
-                    cluster);
+                    cluster, replyIdleTimeout, maxReplyDuration, queryOfDeath);
         }
     }
 }

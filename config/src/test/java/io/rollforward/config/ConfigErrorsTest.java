@@ -123,6 +123,15 @@ class ConfigErrorsTest {
                         "r.yaml:5:16: ejection-time: 0s (expected: > 0)"),
                 c(BASE + "divergence-log-interval: 0s\n",
                         "r.yaml:5:26: divergence-log-interval: 0s (expected: > 0)"),
+                // streaming limits and timeouts
+                c(BASE + "limits: {splice-window: 1KiB}\n", "r.yaml:5:25: limits.splice-window: 1KiB (expected: 4KiB..64MiB)"),
+                c(BASE + "limits: {splice-window: 1MiB, max-buffered-total: 512KiB}\n", "r.yaml:5:51: limits.max-buffered-total: 512KiB (expected: >= splice-window 1048576 bytes, or auto)"),
+                c(BASE + "limits: {max-response-header-size: 0}\n", "r.yaml:5:36: limits.max-response-header-size: 0 (expected: 1..16777216 bytes)"),
+                c(BASE + "reply-idle-timeout: 0\n", "r.yaml:5:21: reply-idle-timeout: 0 (expected: > 0)"),
+                c(BASE + "max-reply-duration: forever\n", "r.yaml:5:21: max-reply-duration: \"forever\" (expected: a duration like 250ms, 5s, 1.5s, 2m, 1h or 0)"),
+                c(BASE + "query-of-death: {signature: url}\n", "r.yaml:5:29: query-of-death.signature: url (expected: method-path or method-path-body)"),
+                c(BASE + "query-of-death: {quarantine: 5s}\n", "r.yaml:5:18: query-of-death.quarantine: unknown key 'quarantine' (expected one of: enabled, signature, max-entries, remember-for, quarantine-time)"),
+                c(BASE + "query-of-death: maybe\n", "r.yaml:5:17: query-of-death: \"maybe\" (expected: true or false)"),
                 // limits
                 c(BASE + "limits: {max-request-body: 10XB}\n",
                         "r.yaml:5:28: limits.max-request-body: \"10XB\" (expected: a size like 512KiB, 10MiB, 1GiB, 64KB or a number of bytes)"),
@@ -173,7 +182,7 @@ class ConfigErrorsTest {
                         "r.yaml:5:10: limits.max-request-bdy: unknown key 'max-request-bdy' (did you mean 'max-request-body'?)"),
                 c(BASE + "<<: {stagger: 1s}\n",
                         "r.yaml:5:1: <<: unknown key '<<' (expected one of: listen, replicas, stagger, per-request-timeout, "
-                                + "fail-on-status, served-by-header, mirror, hold-back-poison, eject-after, ejection-time, divergence-log-interval, "
+                                + "fail-on-status, served-by-header, mirror, hold-back-poison, eject-after, ejection-time, reply-idle-timeout, max-reply-duration, query-of-death, divergence-log-interval, "
                                 + "limits, admin, agents, cluster)"),
                 c(BASE + "? [a, b]\n: c\n",
                         "r.yaml:5:3: a list as a key (expected: a plain key)"));

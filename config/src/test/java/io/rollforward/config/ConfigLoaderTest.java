@@ -50,7 +50,11 @@ class ConfigLoaderTest {
             divergence-log-interval: 1m
             limits: {max-request-body: 1MiB, max-header-size: 8KiB, max-initial-line-length: 4096,
                      max-response-buffer: 2MB, header-read-timeout: 5s, idle-timeout: 2m, max-connections: 100,
-                     replica-pool-size: 8, replica-idle-timeout: 15s, connect-timeout: 500ms}
+                     replica-pool-size: 8, replica-idle-timeout: 15s, connect-timeout: 500ms,
+                     splice-window: 128KiB, max-buffered-total: 64MiB, max-response-header-size: 32KiB}
+            reply-idle-timeout: 20s
+            max-reply-duration: 10m
+            query-of-death: {signature: method-path-body, max-entries: 500, remember-for: 2m, quarantine-time: 45s}
             admin: {listen: "[::1]:9902", token-file: admin.token}
             agents: {listen: 0.0.0.0:695, key-file: /secrets/agents.key, keepalive: 200ms, warntime: 1s, deadtime: 2s, initdead: 6s}
             cluster:
@@ -87,7 +91,7 @@ class ConfigLoaderTest {
                         ReplicaConfig.of("web3.b_c-d", new HostPort("web3.example", 80))),
                 Duration.ofMillis(20), Duration.ofSeconds(4), Set.of(500, 503),
                 new Limits(1 << 20, 8192, 4096, 2_000_000, Duration.ofSeconds(5), Duration.ofMinutes(2), 100, 8,
-                        Duration.ofSeconds(15), Duration.ofMillis(500)),
+                        Duration.ofSeconds(15), Duration.ofMillis(500), 128 * 1024, 64L << 20, 32 * 1024),
                 Optional.of("X-Replica"), true, false, 0, Duration.ofSeconds(30), Duration.ofMinutes(1),
                 new AdminConfig(new HostPort("::1", 9902), Optional.of(DIR.resolve("admin.token"))),
                 Optional.of(new AgentsConfig(new HostPort("0.0.0.0", 695), Path.of("/secrets/agents.key"),
@@ -104,7 +108,9 @@ class ConfigLoaderTest {
                                 new GarpConfig(3, Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofMinutes(1)))),
                         "proxy-b", true, List.of("10.1.0.254", "gw.example"),
                         new NotifyConfig(List.of("/bin/notify", "active"), List.of("/bin/notify", "standby"), List.of(),
-                                Duration.ofSeconds(5)))));
+                                Duration.ofSeconds(5)))),
+                Duration.ofSeconds(20), Optional.of(Duration.ofMinutes(10)),
+                new QueryOfDeathConfig(true, true, 500, Duration.ofMinutes(2), Duration.ofSeconds(45)));
         assertThat(config).isEqualTo(expected);
         // Priority order is the file's order: the first replica is the master.
         assertThat(config.replicas()).extracting(ReplicaConfig::name).containsExactly("web1", "web2", "web3.b_c-d");

@@ -10,7 +10,11 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.rollforward.config.RollforwardConfig;
 import io.rollforward.proxy.admin.AdminResult;
 import io.rollforward.proxy.admin.AdminServer;
+import io.rollforward.proxy.exchange.BufferBudget;
 import io.rollforward.proxy.exchange.DivergenceLog;
+import io.rollforward.proxy.exchange.ExchangeServices;
+import io.rollforward.proxy.exchange.InternalErrors;
+import io.rollforward.proxy.exchange.QueryOfDeath;
 import io.rollforward.proxy.exchange.ExchangeEvents;
 import io.rollforward.proxy.exchange.ExchangeSettings;
 import io.rollforward.proxy.front.ExchangeFactory;
@@ -99,8 +103,12 @@ public final class Rollforward implements AutoCloseable {
             metrics.clientRejected(reason);
             extraFrontEvents.rejected(reason);
         };
-        exchanges = new ExchangeFactory(replicas, ExchangeSettings.from(config), events,
-                new DivergenceLog(config.divergenceLogInterval().toNanos()), new InflightExchanges());
+        BufferBudget budget = BufferBudget.of(config.limits().maxBufferedTotal());
+        metrics.bufferBudget(budget);
+        exchanges = new ExchangeFactory(replicas, ExchangeSettings.from(config), new ExchangeServices(events,
+                new DivergenceLog(config.divergenceLogInterval().toNanos()), budget,
+                QueryOfDeath.of(config.queryOfDeath()), new InternalErrors(TimeUnit.SECONDS.toNanos(10))),
+                new InflightExchanges());
         front = new FrontInitializer(config.limits(), exchanges, frontEvents);
 
         OperatorActions actions = new OperatorActions(health, this::stopAccepting, () -> ha != null ? ha.failover()

@@ -3,6 +3,7 @@ package io.rollforward.config.internal;
 import io.rollforward.config.Limits;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /** Reads {@code limits}: what the front accepts and what the proxy buffers and pools. */
 final class LimitsReader {
@@ -21,9 +22,27 @@ final class LimitsReader {
         int poolSize = limits.atLeast("replica-pool-size", 0, d.replicaPoolSize());
         Duration replicaIdleTimeout = limits.positive("replica-idle-timeout", d.replicaIdleTimeout());
         Duration connectTimeout = limits.positive("connect-timeout", d.connectTimeout());
+        long spliceWindow = limits.get("splice-window", ScalarType.BYTE_SIZE, d.spliceWindow());
+        limits.rule("splice-window", spliceWindow >= 4096 && spliceWindow <= 64L * 1024 * 1024, "4KiB..64MiB");
+        long maxBufferedTotal = maxBufferedTotal(limits, d.maxBufferedTotal());
+        int maxResponseHeader = (int) size(limits, "max-response-header-size", d.maxResponseHeaderSize(), 16 * 1024 * 1024);
+        if (limits.ok("splice-window") && maxBufferedTotal > 0 && limits.ok("max-buffered-total")) {
+            limits.rule("max-buffered-total", maxBufferedTotal >= spliceWindow,
+                    ">= splice-window " + spliceWindow + " bytes, or auto");
+        }
         limits.finish();
         return new Limits(maxRequestBody, maxHeaderSize, maxInitialLine, maxResponseBuffer, headerReadTimeout,
-                idleTimeout, maxConnections, poolSize, replicaIdleTimeout, connectTimeout);
+                idleTimeout, maxConnections, poolSize, replicaIdleTimeout, connectTimeout,
+                limits.ok("splice-window") ? spliceWindow : d.spliceWindow(), maxBufferedTotal, maxResponseHeader);
+    }
+
+    /** {@code auto} (0: half the direct-memory limit, decided by the proxy at start) or a size. */
+    private static long maxBufferedTotal(Section limits, long fallback) {
+        Optional<String> text = limits.optional("max-buffered-total", ScalarType.STRING);
+        if (text.isEmpty() || text.get().equalsIgnoreCase("auto")) {
+            return fallback;
+        }
+        return size(limits, "max-buffered-total", fallback, Long.MAX_VALUE);
     }
 
     /**

@@ -6,6 +6,7 @@ import io.rollforward.config.ClusterConfig;
 import io.rollforward.config.DurationValue;
 import io.rollforward.config.HostPort;
 import io.rollforward.config.Limits;
+import io.rollforward.config.QueryOfDeathConfig;
 import io.rollforward.config.ReplicaConfig;
 import io.rollforward.config.RollforwardConfig;
 import io.rollforward.config.Timing;
@@ -45,6 +46,9 @@ public final class ProxyFileReader {
         boolean holdBackPoison = root.get("hold-back-poison", ScalarType.BOOLEAN, true);
         int ejectAfter = root.atLeast("eject-after", 0, DEFAULT_EJECT_AFTER);
         Duration ejectionTime = root.positive("ejection-time", RollforwardConfig.DEFAULT_EJECTION_TIME);
+        Duration replyIdleTimeout = root.positive("reply-idle-timeout", RollforwardConfig.DEFAULT_REPLY_IDLE_TIMEOUT);
+        Optional<Duration> maxReplyDuration = offOrPositive(root, "max-reply-duration");
+        QueryOfDeathConfig queryOfDeath = queryOfDeath(root);
         Duration divergenceLogInterval = root.positive("divergence-log-interval", DEFAULT_DIVERGENCE_LOG_INTERVAL);
         Limits limits = root.section("limits", "a mapping of limits: {max-request-body: 10MiB, ...}")
                 .map(LimitsReader::read).orElse(Limits.DEFAULT);
@@ -59,7 +63,41 @@ public final class ProxyFileReader {
         root.finish();
         return new RollforwardConfig(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits,
                 servedByHeader, mirror, holdBackPoison, ejectAfter, ejectionTime, divergenceLogInterval, admin, agents,
-                cluster);
+                cluster, replyIdleTimeout, maxReplyDuration, queryOfDeath);
+    }
+
+    /** {@code off} (the default) or a duration &gt; 0. */
+    private static Optional<Duration> offOrPositive(Section root, String key) {
+        Optional<String> text = root.optional(key, ScalarType.STRING);
+        if (text.isEmpty() || text.get().equalsIgnoreCase("off")) {
+            return Optional.empty();
+        }
+        return Optional.of(root.positive(key, Duration.ZERO));
+    }
+
+    /** {@code query-of-death: off}, or a mapping of its settings. */
+    private static QueryOfDeathConfig queryOfDeath(Section root) {
+        Optional<org.yaml.snakeyaml.nodes.Node> node = root.node("query-of-death");
+        if (node.isEmpty()) {
+            return QueryOfDeathConfig.DEFAULT;
+        }
+        if (node.get() instanceof org.yaml.snakeyaml.nodes.ScalarNode) {
+            boolean on = root.get("query-of-death", ScalarType.BOOLEAN, true);
+            return on ? QueryOfDeathConfig.DEFAULT : QueryOfDeathConfig.OFF;
+        }
+        QueryOfDeathConfig d = QueryOfDeathConfig.DEFAULT;
+        return root.section("query-of-death", "off, or {signature: method-path, quarantine-time: 30s, ...}").map(q -> {
+            boolean enabled = q.get("enabled", ScalarType.BOOLEAN, true);
+            String signature = q.get("signature", ScalarType.STRING, "method-path");
+            q.rule("signature", signature.equals("method-path") || signature.equals("method-path-body"),
+                    "method-path or method-path-body");
+            int maxEntries = q.atLeast("max-entries", 1, d.maxEntries());
+            Duration rememberFor = q.positive("remember-for", d.rememberFor());
+            Duration quarantineTime = q.positive("quarantine-time", d.quarantineTime());
+            q.finish();
+            return new QueryOfDeathConfig(enabled, signature.equals("method-path-body"), maxEntries, rememberFor,
+                    quarantineTime);
+        }).orElse(d);
     }
 
     /** The client and admin ports are both TCP: one port cannot serve both. */

@@ -1,112 +1,101 @@
 package io.rollforward.proxy.exchange;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.rollforward.proxy.exchange.ReplyChoice.Dispatch;
+import io.rollforward.proxy.exchange.ReplyChoice.Phase;
 import io.rollforward.proxy.replica.Replica;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
+import java.util.zip.CRC32C;
 
 /**
- * One client request and its copies on every replica in service: decides which reply the client
- * gets. See DESIGN.md, "The Exchange".
- *
- * <ol>
- *   <li>The copy for the acting master (the first replica) goes out at once, the backups' after
- *       {@code stagger}.</li>
- *   <li>The master's full, good reply is sent to the client.</li>
- *   <li>When the master fails this request (connect, reset, timeout, fail-on-status, marked DOWN)
- *       the exchange rolls forward: the first backup's complete reply is sent at once, or as soon
- *       as one completes; a backup still staggered is sent now, unless the master's connection
- *       died on this very request and the query-of-death guard holds it back.</li>
- *   <li>Every replica failed: 502, or 504 when a timeout was among the causes, with a one-line
- *       body naming each replica's cause.</li>
- *   <li>The other replies are read to the end, compared with the one sent (divergence), and
- *       released; their connections go back to the pool.</li>
- * </ol>
- * A master reply larger than {@code max-response-buffer} is streamed as it arrives (uncovered:
- * once bytes reached the client there is nothing to roll forward to).
+ * One client request and its copies on every replica in service: streams the chosen reply to the
+ * client as it arrives and keeps it covered. The decisions are {@link ReplyChoice}'s (a pure state
+ * machine); this class is its shell: it sends the request bytes (encoded once) through a
+ * {@link ReplicaCall} per replica, writes the client's reply with an {@link Http1ReplyWriter},
+ * keeps the count and a running CRC32C of the body bytes sent, and at the end compares the other
+ * replies, decides who was at fault and tells the query-of-death guard. See
+ * docs/ARCHITECTURE.md, "The Exchange".
  *
  * <p>Everything runs on the client channel's event loop, the same loop as the replica
  * connections: no locks.
  */
-public final class Exchange {
-    private static final io.netty.util.AsciiString CONTENT_LENGTH = io.netty.util.AsciiString.cached("Content-Length");
-    private static final io.netty.util.AsciiString CONNECTION = io.netty.util.AsciiString.cached("Connection");
+public final class Exchange implements ReplyChoice.Actions {
     private final Channel client;
     private final FullHttpRequest request;
-    private final boolean clientKeepAlive;
-    private final boolean clientHttp10;
     private final boolean headRequest;
     private final ExchangeSettings settings;
-    private final ExchangeEvents events;
-    private final DivergenceLog divergenceLog;
+    private final ExchangeServices services;
     private final ClientReply front;
-    private final List<ReplicaCall> calls;
+    private final ReplicaCall[] calls;
+    private final Http1ReplyWriter writer;
+    private final long startedAt = System.nanoTime();
 
-    private ReplicaRequest replicaRequest;
-    private FailureCause masterFailure;
-    private ReplicaCall chosen;
-    private boolean replied;
-    private boolean keepAliveReply;
+    private ReplyChoice choice;
+    private ByteBuf requestBytes;
+    private String signature;
+    private boolean canary;
+    private long sent;
+    private final CRC32C sentDigest = new CRC32C();
+    private boolean replyWritten;
+    private boolean outcomeReported;
+    private boolean draining;
     private boolean clientGone;
     private boolean finished;
+    private long budgetedRequest;
 
     /**
      * @param request  owned by the exchange from here on; released when it finishes
      * @param replicas in service, in priority order (at least one)
      */
     public Exchange(Channel client, FullHttpRequest request, List<Replica> replicas, ExchangeSettings settings,
-                    ExchangeEvents events, DivergenceLog divergenceLog, ClientReply front) {
+                    ExchangeServices services, ClientReply front) {
         this.client = client;
         this.request = request;
-        this.clientKeepAlive = HttpUtil.isKeepAlive(request);
-        this.clientHttp10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
         this.headRequest = HttpMethod.HEAD.equals(request.method());
         this.settings = settings;
-        this.events = events;
-        this.divergenceLog = divergenceLog;
+        this.services = services;
         this.front = front;
-        this.calls = new ArrayList<>(replicas.size());
-        for (Replica r : replicas) {
-            calls.add(new ReplicaCall(this, r, client.eventLoop()));
+        this.calls = new ReplicaCall[replicas.size()];
+        for (int i = 0; i < calls.length; i++) {
+            calls[i] = new ReplicaCall(this, i, replicas.get(i), client.eventLoop());
         }
+        this.writer = new Http1ReplyWriter(client, headRequest, HttpUtil.isKeepAlive(request),
+                request.protocolVersion().equals(HttpVersion.HTTP_1_0), settings.servedByHeader());
     }
 
     public void start() {
-        events.inflightIncrement();
-        replicaRequest = ReplicaRequest.of(request, client.remoteAddress(), client.localAddress());
-        // pass-through (mirror off): backups stay STAGGERED with no timer, dispatched only when
-        // the master fails, exactly as a staggered copy would be
-        boolean staggered = settings.staggerNanos() > 0 || !settings.mirror();
-        if (staggered && settings.mirror()) {
-            for (int i = 1; i < calls.size(); i++) {
-                calls.get(i).staggerUntil(settings.staggerNanos());
+        events().inflightIncrement();
+        QueryOfDeath guard = services.queryOfDeath();
+        if (guard != null && !guard.empty()) {
+            signature = guard.signature(request);
+            QueryOfDeath.Verdict verdict = guard.verdict(signature);
+            if (verdict == QueryOfDeath.Verdict.QUARANTINED) {
+                refuseQuarantined();
+                return;
+            }
+            canary = verdict == QueryOfDeath.Verdict.CANARY && calls.length > 1;
+        }
+        budgetedRequest = request.content().readableBytes();
+        budget().force(budgetedRequest);
+        requestBytes = ReplicaRequest.of(request, client.remoteAddress(), client.localAddress()).encode(client.alloc());
+        Dispatch dispatch = !settings.mirror() ? Dispatch.PASS_THROUGH
+                : canary ? Dispatch.CANARY
+                : settings.staggerNanos() > 0 ? Dispatch.STAGGERED : Dispatch.ALL;
+        choice = new ReplyChoice(calls.length, dispatch, settings.holdBackPoison(), this);
+        if (dispatch == Dispatch.STAGGERED) {
+            for (int i = 1; i < calls.length; i++) {
+                calls[i].staggerUntil(settings.staggerNanos());
             }
         }
-        calls.get(0).dispatch();
-        if (!staggered) {
-            for (int i = 1; i < calls.size(); i++) {
-                calls.get(i).dispatch();
-            }
-        }
+        choice.start();
+        afterEvent();
     }
 
     /** A health source marked {@code replica} DOWN: its copy of this request fails now. */
@@ -121,15 +110,25 @@ public final class Exchange {
     /** The client connection closed. The replicas still finish the request (all replicas run every request). */
     public void clientGone() {
         clientGone = true;
-        if (chosen != null && !chosen.terminal()) {
-            chosen.abandon();
+        if (choice == null) {
+            return;
         }
+        choice.clientGone();
+        writer.discard();
+        int source = choice.source();
+        if (source >= 0 && !calls[source].terminal() && calls[source].role() == ReplicaCall.Role.SOURCE) {
+            calls[source].abandon();
+        }
+        afterEvent();
     }
 
-    /** The client's socket drained or filled up: resume or pause the streamed replica. */
+    /** The client's socket drained or filled up: resume or pause the copy streaming to it. */
     public void clientWritabilityChanged() {
-        if (chosen != null && !chosen.terminal()) {
-            chosen.autoRead(client.isWritable());
+        if (choice != null && choice.source() >= 0) {
+            ReplicaCall source = calls[choice.source()];
+            if (source.role() == ReplicaCall.Role.SOURCE && !source.terminal()) {
+                source.pause(!client.isWritable());
+            }
         }
     }
 
@@ -137,279 +136,321 @@ public final class Exchange {
         return finished;
     }
 
+    // ---- what the calls use
+
     ExchangeSettings settings() {
         return settings;
     }
 
     ExchangeEvents events() {
-        return events;
+        return services.events();
     }
 
-    ReplicaRequest replicaRequest() {
-        return replicaRequest;
+    BufferBudget budget() {
+        return services.budget();
     }
 
-    // ---- reports from the calls
-
-    void onComplete(ReplicaCall call) {
-        if (settings.failsOn(call.status())) {
-            call.markFailedByStatus();
-            events.replicaFailed(call.replica(), FailureCause.STATUS);
-        } else {
-            events.replicaSucceeded(call.replica());
-        }
-        if (!replied) {
-            decide();
-        }
-        maybeFinish();
+    boolean headRequest() {
+        return headRequest;
     }
 
-    void onFailed(ReplicaCall call, boolean wasStreaming) {
-        boolean replicaAtFault = call.cause() != FailureCause.QUARANTINED && call.cause() != FailureCause.REPLICA_DOWN
-                && !(clientGone && call == chosen);
-        if (replicaAtFault) {
-            events.replicaFailed(call.replica(), call.cause());
-        }
-        if (wasStreaming && call == chosen) {
-            // bytes of this reply already reached the client: all we can do is close honestly
-            client.close();
-            front.replied(this, false);
-        }
-        if (!replied) {
-            decide();
-        }
-        maybeFinish();
+    /** The request for one more replica: the shared bytes, retained (the write releases them). */
+    ByteBuf requestBytes() {
+        return requestBytes.retainedDuplicate();
     }
 
-    /** A reply outgrew the buffer: true = stream it to the client now; false = drop its body. */
-    boolean onOverflow(ReplicaCall call) {
-        if (replied || settings.failsOn(call.status())) {
-            return false;
-        }
-        ReplicaCall master = calls.get(0);
-        if (call == master && masterFailure == null) {
-            startStreaming(call, Outcome.MASTER);
-            return true;
-        }
-        if (call != master && masterFailure != null) {
-            startStreaming(call, Outcome.ROLLED_FORWARD);
-            return true;
-        }
-        return false;
+    long sent() {
+        return sent;
     }
 
-    /** A piece of the streamed reply; ownership of {@code content} passes here. */
-    void stream(ReplicaCall call, HttpContent content, boolean last) {
-        if (call != chosen || clientGone) {
-            content.release();
-            return;
-        }
-        if (last) {
-            client.writeAndFlush(content).addListener(keepAliveReply ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
-            front.replied(this, keepAliveReply);
-        } else {
-            client.writeAndFlush(content);
-            if (!client.isWritable()) {
-                call.autoRead(false);
-            }
-        }
+    long sentDigest() {
+        return sentDigest.getValue();
     }
 
-    // ---- decisions
-
-    private void decide() {
-        ReplicaCall master = calls.get(0);
-        if (masterFailure == null) {
-            if (master.usable()) {
-                reply(master, Outcome.MASTER);
-                return;
-            }
-            if (!master.terminal()) {
-                return;
-            }
-            masterFailure = master.cause();
-            if (calls.size() > 1) {
-                events.rolledForward(masterFailure);
-            }
-            // Only a copy staggered on purpose is held back: without stagger the backups are still
-            // STAGGERED for a moment inside start(), when the master's dispatch fails synchronously.
-            boolean poison = settings.holdBackPoison() && masterFailure == FailureCause.RESET
-                    && settings.staggerNanos() > 0;
-            for (int i = 1; i < calls.size(); i++) {
-                ReplicaCall backup = calls.get(i);
-                if (poison) {
-                    backup.holdBack();
-                } else {
-                    backup.dispatch();
-                }
-                if (replied) {
-                    return;
-                }
-            }
-        }
-        boolean pending = false;
-        for (int i = 1; i < calls.size(); i++) {
-            ReplicaCall backup = calls.get(i);
-            if (backup.usable()) {
-                reply(backup, Outcome.ROLLED_FORWARD);
-                return;
-            }
-            pending |= backup.pending();
-        }
-        if (!pending) {
-            replyFailure();
-        }
+    boolean clientWritable() {
+        return client.isWritable();
     }
 
-    /**
-     * Makes {@code call} the one whose reply the client gets and takes what it has buffered;
-     * null (released) when the client has gone meanwhile.
-     */
-    private ByteBuf choose(ReplicaCall call, Outcome outcome) {
-        replied = true;
-        chosen = call;
-        events.requestCompleted(call.replica().name(), outcome);
-        ByteBuf body = call.takeBody();
+    /** A body buffer of the source for the client (ownership passes here). */
+    void forward(ByteBuf buf) {
+        int n = buf.readableBytes();
         if (clientGone) {
-            body.release();
-            return null;
-        }
-        return body;
-    }
-
-    private void reply(ReplicaCall call, Outcome outcome) {
-        ByteBuf body = choose(call, outcome);
-        if (body == null) {
+            buf.release();
             return;
         }
-        HttpHeaders headers = replyHeaders(call);
-        int code = call.status();
-        if (code == 204) {
-            headers.remove(HttpHeaderNames.CONTENT_LENGTH);
-        } else if (!headRequest && code != 304) {
-            headers.set(CONTENT_LENGTH, body.readableBytes());
-        }
-        keepAliveReply = clientKeepAlive && client.isActive();
-        setConnection(headers, keepAliveReply);
-        client.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, call.head().status(), body,
-                        headers, EmptyHttpHeaders.INSTANCE))
-                .addListener(keepAliveReply ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
-        front.replied(this, keepAliveReply);
-    }
-
-    private void startStreaming(ReplicaCall call, Outcome outcome) {
-        events.uncovered();
-        ByteBuf buffered = choose(call, outcome);
-        if (buffered == null) {
-            return;
-        }
-        HttpHeaders headers = replyHeaders(call);
-        keepAliveReply = clientKeepAlive && client.isActive();
-        if (!headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-            if (clientHttp10) {
-                keepAliveReply = false; // HTTP/1.0 has no chunked coding: the close ends the body
-            } else {
-                headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-            }
-        }
-        setConnection(headers, keepAliveReply);
-        client.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, call.head().status(), headers));
-        client.writeAndFlush(new DefaultHttpContent(buffered));
-        if (!client.isWritable()) {
-            call.autoRead(false);
-        }
-    }
-
-    private void replyFailure() {
-        replied = true;
-        events.requestCompleted("none", Outcome.FAILED);
-        if (clientGone) {
-            return;
-        }
-        boolean timeout = false;
-        StringJoiner causes = new StringJoiner("; ");
+        sentDigest.update(buf.nioBuffer());
+        sent += n;
+        writer.body(buf);
         for (ReplicaCall c : calls) {
-            timeout |= c.cause() == FailureCause.TIMEOUT;
-            causes.add(c.replica().name() + ": " + (c.cause() == null
-                    ? "reply larger than max-response-buffer"
-                    : c.cause().tag() + " (" + c.detail() + ")"));
+            if (c.role() == ReplicaCall.Role.FOLLOW && c.state() != ReplicaCall.State.FAILED) {
+                c.follow(sent); // also a backup already complete: its held bytes are matched
+            }
         }
-        HttpResponseStatus status = timeout ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY;
-        byte[] text = (status.code() + " " + status.reasonPhrase() + ": every replica failed: " + causes + "\n")
-                .getBytes(StandardCharsets.UTF_8);
-        DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.wrappedBuffer(text));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-        response.headers().set(HttpHeaderNames.CONTENT_LENGTH, text.length);
-        keepAliveReply = clientKeepAlive && client.isActive();
-        setConnection(response.headers(), keepAliveReply);
-        client.writeAndFlush(response)
-                .addListener(keepAliveReply ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
-        front.replied(this, keepAliveReply);
+        if (!client.isWritable()) {
+            ReplicaCall source = calls[choice.source()];
+            if (source.role() == ReplicaCall.Role.SOURCE) {
+                source.pause(true);
+            }
+        }
     }
 
-    /** The chosen reply's own headers, made fit for the client hop (they are ours to change). */
-    private HttpHeaders replyHeaders(ReplicaCall call) {
-        HttpHeaders headers = call.head().headers();
-        HopByHopHeaders.strip(headers);
-        if (settings.servedByHeader() != null) {
-            headers.set(settings.servedByHeader(), call.replica().name());
+    /** The end of a read of the source: flush what went to the client. */
+    void flushClient() {
+        if (clientGone) {
+            return;
         }
-        return headers;
+        writer.flushAtReadEnd();
     }
 
-    private void setConnection(HttpHeaders headers, boolean keepAlive) {
-        if (!keepAlive) {
-            headers.set(CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (clientHttp10) {
-            headers.set(CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    /** The source's reply ended: end the client's. */
+    void sourceComplete(ReplicaCall source) {
+        if (replyWritten || clientGone) {
+            return;
+        }
+        replyWritten = true;
+        writer.end(source.trailers());
+        reportOutcome(source.replica().name(), choice.source() == 0 ? Outcome.MASTER : Outcome.ROLLED_FORWARD);
+        front.replied(this, writer.keepAlive());
+    }
+
+    void staggerElapsed(int copy) {
+        choice.staggerElapsed(copy);
+        afterEvent();
+    }
+
+    void onHead(int copy) {
+        ReplicaCall c = calls[copy];
+        choice.head(copy, !settings.failsOn(c.status()), c.shape());
+        afterEvent();
+    }
+
+    void onComplete(int copy) {
+        choice.complete(copy);
+        afterEvent();
+    }
+
+    void onFailed(int copy) {
+        choice.failed(copy, calls[copy].cause());
+        afterEvent();
+    }
+
+    void caughtUp(int copy, boolean equal) {
+        choice.caughtUp(copy, equal);
+        afterEvent();
+    }
+
+    void internalError(Throwable t) {
+        services.internalErrors().report(t);
+    }
+
+    // ---- ReplyChoice.Actions
+
+    @Override
+    public void dispatch(int copy) {
+        calls[copy].dispatch();
+    }
+
+    @Override
+    public void holdBack(int copy, FailureCause cause, String detail) {
+        calls[copy].holdBack(cause, detail);
+    }
+
+    @Override
+    public void sendHead(int copy) {
+        ReplicaCall c = calls[copy];
+        if (!clientGone) {
+            writer.head(c.head(), c.shape(), c.replica().name());
+        }
+        c.becomeSource();
+    }
+
+    @Override
+    public void awaitOffset(int copy) {
+        calls[copy].awaitOffset();
+    }
+
+    @Override
+    public void spliceTo(int copy) {
+        events().spliced();
+        calls[copy].becomeSource();
+    }
+
+    @Override
+    public void replyFailure() {
+        reportOutcome("none", Outcome.FAILED);
+        if (clientGone) {
+            return;
+        }
+        replyWritten = true;
+        boolean timeout = false;
+        boolean internal = false;
+        StringJoiner causes = new StringJoiner("; ");
+        for (int i = 0; i < calls.length; i++) {
+            ReplicaCall c = calls[i];
+            FailureCause cause = choice.cause(i) != null ? choice.cause(i) : c.cause();
+            timeout |= cause == FailureCause.TIMEOUT;
+            internal |= cause == FailureCause.INTERNAL;
+            String detail = cause == FailureCause.STATUS ? "status " + c.status() : c.detail();
+            causes.add(c.replica().name() + ": " + (cause == null ? "no reply" : cause.tag()) + " (" + detail + ")");
+        }
+        HttpResponseStatus status = internal ? HttpResponseStatus.SERVICE_UNAVAILABLE
+                : timeout ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY;
+        writer.full(status, "every replica failed: " + causes);
+        front.replied(this, writer.keepAlive());
+    }
+
+    @Override
+    public void abort(UncoveredReason reason) {
+        events().uncovered(reason);
+        reportOutcome(calls[choice.source()].replica().name(), Outcome.FAILED);
+        replyWritten = true;
+        writer.discard();
+        client.close();
+        front.replied(this, false);
+    }
+
+    @Override
+    public void rolledForward(FailureCause cause, boolean midBody) {
+        if (calls.length > 1) {
+            events().rolledForward(cause, midBody);
         }
     }
 
     // ---- the end
 
-    private void maybeFinish() {
-        if (finished || !replied) {
-            return;
+    private void reportOutcome(String servedBy, Outcome outcome) {
+        if (!outcomeReported) {
+            outcomeReported = true;
+            events().requestCompleted(servedBy, outcome);
         }
-        if (!settings.mirror()) {
-            for (ReplicaCall c : calls) {
-                c.skip();
-            }
-        }
-        for (ReplicaCall c : calls) {
-            if (!c.terminal()) {
+    }
+
+    /** The client left before its reply was decided: count what it would have got. */
+    private void reportAbandoned() {
+        for (int i = 0; i < calls.length; i++) {
+            if (choice.succeeded(i)) {
+                reportOutcome(calls[i].replica().name(), i == 0 ? Outcome.MASTER : Outcome.ROLLED_FORWARD);
                 return;
             }
         }
+        reportOutcome("none", Outcome.FAILED);
+    }
+
+    private void refuseQuarantined() {
+        reportOutcome("none", Outcome.FAILED);
+        events().quarantined();
+        replyWritten = true;
+        writer.full(HttpResponseStatus.SERVICE_UNAVAILABLE, "this request is quarantined: it failed every replica"
+                + " (reset or timeout) and failed again as a canary; it is refused for query-of-death.quarantine-time");
+        front.replied(this, writer.keepAlive());
         finished = true;
-        compareReplies();
-        for (ReplicaCall c : calls) {
-            c.releaseBody();
-        }
         request.release();
-        events.inflightDecrement();
+        events().inflightDecrement();
         front.finished(this);
     }
 
-    private void compareReplies() {
-        if (chosen == null || chosen.state() != ReplicaCall.State.COMPLETE) {
+    /** After each event: once the reply is decided, the other copies drain; once all ended, finish. */
+    private void afterEvent() {
+        if (finished) {
             return;
         }
+        Phase phase = choice.phase();
+        boolean decided = phase == Phase.REPLIED || phase == Phase.ABORTED || phase == Phase.ABANDONED;
+        if (decided && !draining) {
+            draining = true;
+            for (ReplicaCall c : calls) {
+                if (c.role() != ReplicaCall.Role.SOURCE && !c.terminal()) {
+                    c.drain();
+                }
+            }
+        }
+        if (decided && choice.allEnded()) {
+            finish();
+        }
+    }
+
+    private void finish() {
+        finished = true;
+        reportAbandoned(); // a no-op when the outcome was reported
+        compareReplies();
+        judge();
         for (ReplicaCall c : calls) {
-            if (c == chosen || c.state() != ReplicaCall.State.COMPLETE || c.failedByStatus()) {
+            c.releaseWindow();
+        }
+        requestBytes.release();
+        budget().release(budgetedRequest);
+        request.release();
+        events().inflightDecrement();
+        front.finished(this);
+    }
+
+    /**
+     * Who was at fault: a replica is blamed only for failing what another replica answered well,
+     * or for a failed connect; a request that failed everywhere is the request's fault (and the
+     * query-of-death guard remembers it). See README, "Who is at fault".
+     */
+    private void judge() {
+        boolean anySuccess = false;
+        for (int i = 0; i < calls.length; i++) {
+            if (choice.succeeded(i)) {
+                anySuccess = true;
+                events().replicaSucceeded(calls[i].replica());
+            }
+        }
+        boolean everyRunKilled = true;
+        FailureCause killed = null;
+        for (int i = 0; i < calls.length; i++) {
+            if (!calls[i].wasSent() || choice.succeeded(i)) {
+                everyRunKilled &= !choice.succeeded(i);
+                continue;
+            }
+            FailureCause cause = choice.cause(i);
+            if (cause != null && cause.replicasFault() && (anySuccess || cause == FailureCause.CONNECT)) {
+                events().replicaFailed(calls[i].replica(), cause);
+            }
+            if (cause == FailureCause.RESET || cause == FailureCause.TIMEOUT) {
+                killed = cause;
+            } else {
+                everyRunKilled = false;
+            }
+        }
+        QueryOfDeath guard = services.queryOfDeath();
+        if (guard == null) {
+            return;
+        }
+        if (canary) {
+            if (choice.succeeded(0)) {
+                guard.canarySucceeded(signature);
+            } else if (choice.cause(0) == FailureCause.RESET || choice.cause(0) == FailureCause.TIMEOUT) {
+                guard.canaryFailed(signature);
+                events().quarantined();
+            }
+        } else if (killed != null && everyRunKilled) {
+            guard.failedEverywhere(signature != null ? signature : guard.signature(request), killed);
+        }
+    }
+
+    private void compareReplies() {
+        int source = choice.source();
+        if (source < 0 || !choice.succeeded(source) || choice.phase() != Phase.REPLIED) {
+            return;
+        }
+        ReplicaCall chosen = calls[source];
+        for (int i = 0; i < calls.length; i++) {
+            ReplicaCall c = calls[i];
+            if (i == source || !choice.succeeded(i)) {
                 continue;
             }
             if (c.status() != chosen.status()) {
-                events.divergence(DivergenceKind.STATUS);
-                divergenceLog.record(DivergenceKind.STATUS, request.method().name(), request.uri(),
+                events().divergence(DivergenceKind.STATUS);
+                services.divergenceLog().record(DivergenceKind.STATUS, request.method().name(), request.uri(),
                         chosen.replica().name() + " status " + chosen.status(),
                         c.replica().name() + " status " + c.status());
-            } else if (c.digest() != chosen.digest()) {
-                events.divergence(DivergenceKind.BODY);
-                divergenceLog.record(DivergenceKind.BODY, request.method().name(), request.uri(),
-                        chosen.replica().name() + " body crc32c " + Long.toHexString(chosen.digest()),
-                        c.replica().name() + " body crc32c " + Long.toHexString(c.digest()));
+            } else if (c.digest() != sentDigest.getValue() || c.bodyBytes() != sent) {
+                events().divergence(DivergenceKind.BODY);
+                services.divergenceLog().record(DivergenceKind.BODY, request.method().name(), request.uri(),
+                        "sent " + sent + " bytes, crc32c " + Long.toHexString(sentDigest.getValue()),
+                        c.replica().name() + " " + c.bodyBytes() + " bytes, crc32c " + Long.toHexString(c.digest()));
             }
         }
     }

@@ -14,8 +14,19 @@ public interface ExchangeEvents {
     default void requestCompleted(String servedBy, Outcome outcome) {
     }
 
-    /** The acting master failed a request and the exchange rolled forward to a backup. */
-    default void rolledForward(FailureCause cause) {
+    /**
+     * The acting master (or the copy streaming) failed a request and the exchange rolled forward:
+     * before the reply's head ({@code midBody} false) or by a splice after body bytes went out.
+     */
+    default void rolledForward(FailureCause cause, boolean midBody) {
+    }
+
+    /** A client's reply continued from a backup at the byte offset already sent. */
+    default void spliced() {
+    }
+
+    /** A request was refused, or its canary failed, by the query-of-death guard. */
+    default void quarantined() {
     }
 
     /** A replica delivered a full reply {@code nanos} after its copy was dispatched. */
@@ -34,8 +45,8 @@ public interface ExchangeEvents {
     default void divergence(DivergenceKind kind) {
     }
 
-    /** A reply was streamed past the buffer: no roll-forward was possible for it. */
-    default void uncovered() {
+    /** A reply's head went out and its body could not be completed: the client's connection was closed. */
+    default void uncovered(UncoveredReason reason) {
     }
 
     default void inflightIncrement() {
@@ -56,9 +67,23 @@ public interface ExchangeEvents {
             }
 
             @Override
-            public void rolledForward(FailureCause cause) {
+            public void rolledForward(FailureCause cause, boolean midBody) {
                 for (ExchangeEvents l : ls) {
-                    l.rolledForward(cause);
+                    l.rolledForward(cause, midBody);
+                }
+            }
+
+            @Override
+            public void spliced() {
+                for (ExchangeEvents l : ls) {
+                    l.spliced();
+                }
+            }
+
+            @Override
+            public void quarantined() {
+                for (ExchangeEvents l : ls) {
+                    l.quarantined();
                 }
             }
 
@@ -91,9 +116,9 @@ public interface ExchangeEvents {
             }
 
             @Override
-            public void uncovered() {
+            public void uncovered(UncoveredReason reason) {
                 for (ExchangeEvents l : ls) {
-                    l.uncovered();
+                    l.uncovered(reason);
                 }
             }
 

@@ -9,24 +9,27 @@ import java.util.Optional;
  * What an {@link Exchange} needs of the config, precomputed once for the hot path.
  *
  * @param staggerNanos      delay of the backup copies
- * @param timeoutNanos      per replica, from its dispatch to its full reply
+ * @param timeoutNanos      per replica, from its dispatch to its reply's head
  * @param failOnStatus      statuses that count as the replica failing this request
- * @param maxResponseBuffer bytes buffered per replica reply before it is streamed or dropped
+ * @param spliceWindow      bytes of a backup's reply held ahead of what the client received
  * @param servedByHeader    header naming the replica that served, or null
  * @param holdBackPoison    query-of-death guard
  * @param mirror            false: backups get a copy only when the master failed (pass-through)
+ * @param replyIdleNanos    a body with no byte this long fails the replica
+ * @param maxReplyNanos     a cap on the whole reply, 0 = none
  */
 public record ExchangeSettings(long staggerNanos, long timeoutNanos, BitSet failOnStatus,
-                               long maxResponseBuffer, AsciiString servedByHeader, boolean holdBackPoison,
-                               boolean mirror) {
+                               long spliceWindow, AsciiString servedByHeader, boolean holdBackPoison,
+                               boolean mirror, long replyIdleNanos, long maxReplyNanos) {
 
     public static ExchangeSettings from(RollforwardConfig config) {
         BitSet fail = new BitSet(600);
         config.failOnStatus().forEach(fail::set);
         Optional<String> header = config.servedByHeader();
         return new ExchangeSettings(config.stagger().toNanos(), config.perRequestTimeout().toNanos(), fail,
-                config.limits().maxResponseBuffer(), header.map(AsciiString::of).orElse(null),
-                config.holdBackPoison(), config.mirror());
+                config.limits().spliceWindow(), header.map(AsciiString::of).orElse(null),
+                config.holdBackPoison(), config.mirror(), config.replyIdleTimeout().toNanos(),
+                config.maxReplyDuration().map(java.time.Duration::toNanos).orElse(0L));
     }
 
     boolean failsOn(int status) {

@@ -22,6 +22,47 @@ final class HopByHopHeaders {
     private HopByHopHeaders() {
     }
 
+    /** The header names a message's Connection header lists (usually none). */
+    record Named(List<String> names) {
+        static final Named NONE = new Named(List.of());
+
+        boolean contains(CharSequence name) {
+            for (String n : names) {
+                if (AsciiString.contentEqualsIgnoreCase(n, name)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    static Named namedBy(HttpHeaders headers) {
+        List<String> values = headers.getAll(HttpHeaderNames.CONNECTION);
+        if (values.isEmpty()) {
+            return Named.NONE;
+        }
+        List<String> named = new ArrayList<>(2);
+        for (String value : values) {
+            for (String token : value.split(",")) {
+                String name = token.trim();
+                if (!name.isEmpty()) {
+                    named.add(name);
+                }
+            }
+        }
+        return new Named(named);
+    }
+
+    /** Whether {@code name} describes the connection rather than the message. */
+    static boolean isHopByHop(CharSequence name, Named named) {
+        for (AsciiString fixed : FIXED) {
+            if (fixed.contentEqualsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return named.contains(name);
+    }
+
     static void strip(HttpHeaders headers) {
         List<String> named = new ArrayList<>(2);
         for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {

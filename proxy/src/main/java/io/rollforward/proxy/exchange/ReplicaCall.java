@@ -1,50 +1,76 @@
 package io.rollforward.proxy.exchange;
 
-import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.rollforward.proxy.replica.Replica;
 import io.rollforward.proxy.replica.ReplicaConnection;
 import io.rollforward.proxy.replica.ResponseSink;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 
 /**
- * One replica's copy of one request: connect (or reuse), send, time out, and read the reply into
- * a bounded buffer while digesting it for the divergence check. Runs on its exchange's event loop
- * and reports every step to the {@link Exchange}, which decides what the client gets.
+ * One replica's copy of one request: connect (or reuse), send the exchange's request bytes, time
+ * the reply out, and move its body where the {@link Exchange} says:
+ * <ul>
+ *   <li>{@link Role#FOLLOW} (a backup while another copy streams): its body is matched against the
+ *       bytes already sent to the client (a running CRC32C of its first {@code sent} bytes) and
+ *       what runs ahead is held, at most {@code splice-window} (and the global budget) ahead, after
+ *       which its socket is no longer read (TCP backpressure);</li>
+ *   <li>{@link Role#SOURCE} (the copy the client is receiving): each buffer goes to the client as it
+ *       arrives; reading pauses while the client's socket is full;</li>
+ *   <li>{@link Role#DRAIN} (the reply is decided): read to the end and digested, so the connection
+ *       is reusable and the reply can be compared.</li>
+ * </ul>
+ * Runs on the exchange's event loop and reports every step to it.
  */
 final class ReplicaCall implements ResponseSink {
-    enum State { STAGGERED, CONNECTING, AWAITING, RECEIVING, COMPLETE, FAILED }
+    enum State { WAITING, CONNECTING, AWAITING_HEAD, RECEIVING, COMPLETE, FAILED }
+
+    enum Role { FOLLOW, SOURCE, DRAIN }
 
     private final Exchange exchange;
+    private final int index;
     private final Replica replica;
     private final EventLoop loop;
 
-    private State state = State.STAGGERED;
+    private State state = State.WAITING;
+    private Role role = Role.FOLLOW;
     private ReplicaConnection connection;
     private boolean retried;
     private ScheduledFuture<?> timer;
+    private ScheduledFuture<?> durationTimer;
     private long dispatchedAt;
+    private long lastReadAt;
+    private boolean paused;
+    private boolean awaiting;
+    /** Inside a read of this copy's socket: its end ({@link #onReadComplete}) flushes the client. */
+    private boolean reading;
 
     private HttpResponse head;
+    private ReplyShape shape;
     private boolean replicaKeepAlive;
-    private CompositeByteBuf body;
-    private long bodyBytes;
-    private final CRC32C digest = new CRC32C();
-    private boolean overflowed;
-    private boolean streaming;
-    private boolean failedByStatus;
+    private HttpHeaders trailers;
+    private long received;
+    private long consumed;
+    private final CRC32C crc = new CRC32C();
+    private final ArrayDeque<ByteBuf> window = new ArrayDeque<>(4);
+    private long windowBytes;
+    private long budgeted;
 
     private FailureCause cause;
     private String detail;
 
-    ReplicaCall(Exchange exchange, Replica replica, EventLoop loop) {
+    ReplicaCall(Exchange exchange, int index, Replica replica, EventLoop loop) {
         this.exchange = exchange;
+        this.index = index;
         this.replica = replica;
         this.loop = loop;
     }
@@ -61,26 +87,34 @@ final class ReplicaCall implements ResponseSink {
         return state == State.COMPLETE || state == State.FAILED;
     }
 
-    /** Complete, not a fail-on-status reply, and fully buffered: can be sent to the client. */
-    boolean usable() {
-        return state == State.COMPLETE && !failedByStatus && !overflowed && body != null;
-    }
-
-    /** Still able to deliver a usable reply later. */
-    boolean pending() {
-        return !terminal() && !overflowed;
-    }
-
     HttpResponse head() {
         return head;
     }
 
-    int status() {
-        return head.status().code();
+    ReplyShape shape() {
+        return shape;
     }
 
+    int status() {
+        return head == null ? 0 : head.status().code();
+    }
+
+    HttpHeaders trailers() {
+        return trailers;
+    }
+
+    /** CRC32C of the body bytes digested so far: the whole body once drained to the end. */
     long digest() {
-        return digest.getValue();
+        return crc.getValue();
+    }
+
+    /** Whether the copy was ever sent to the replica. */
+    boolean wasSent() {
+        return dispatchedAt != 0;
+    }
+
+    long bodyBytes() {
+        return received;
     }
 
     FailureCause cause() {
@@ -91,86 +125,87 @@ final class ReplicaCall implements ResponseSink {
         return detail;
     }
 
-    void markFailedByStatus() {
-        failedByStatus = true;
-        cause = FailureCause.STATUS;
-        detail = "status " + status();
-    }
-
-    boolean failedByStatus() {
-        return failedByStatus;
-    }
-
-    /** Hands the buffered body over to the caller (the client reply). */
-    CompositeByteBuf takeBody() {
-        CompositeByteBuf b = body;
-        body = null;
-        return b;
-    }
+    // ---- dispatch
 
     void staggerUntil(long delayNanos) {
-        timer = loop.schedule(this::dispatch, delayNanos, TimeUnit.NANOSECONDS);
+        timer = loop.schedule(() -> {
+            timer = null;
+            exchange.staggerElapsed(index);
+        }, delayNanos, TimeUnit.NANOSECONDS);
     }
 
-    /** Sends the copy now (cancels a pending stagger). */
+    /** Sends the copy now (cancels a pending stagger timer). */
     void dispatch() {
-        if (state != State.STAGGERED) {
+        if (state != State.WAITING) {
             return;
         }
         cancelTimer();
         state = State.CONNECTING;
         dispatchedAt = System.nanoTime();
-        timer = loop.schedule(this::onTimeout, exchange.settings().timeoutNanos(), TimeUnit.NANOSECONDS);
+        timer = loop.schedule(this::onHeadTimeout, exchange.settings().timeoutNanos(), TimeUnit.NANOSECONDS);
+        long max = exchange.settings().maxReplyNanos();
+        if (max > 0) {
+            durationTimer = loop.schedule(() -> fail(FailureCause.TIMEOUT, "reply still flowing after max-reply-duration "
+                    + TimeUnit.NANOSECONDS.toMillis(max) + "ms"), max, TimeUnit.NANOSECONDS);
+        }
         connect();
     }
 
-    /** Pass-through: the master's reply was good, so this backup copy is not needed. */
-    void skip() {
-        if (state == State.STAGGERED) {
+    /** Never sent: held back by the guard ({@code why} QUARANTINED) or not needed (null). */
+    void holdBack(FailureCause why, String text) {
+        if (state == State.WAITING) {
             cancelTimer();
             state = State.FAILED;
-            detail = "not sent: the master answered (mirror: false)";
-        }
-    }
-
-    /** The query-of-death guard holds this copy back: it is never sent. */
-    void holdBack() {
-        if (state == State.STAGGERED) {
-            fail(FailureCause.QUARANTINED, "held back: the master's connection died on this request");
+            cause = why;
+            detail = text;
         }
     }
 
     private void connect() {
-        replica.pool().acquire(loop).addListener((Future<ReplicaConnection> f) -> {
-            if (state != State.CONNECTING) { // failed (timeout, replica down) while connecting
-                if (f.isSuccess()) {
-                    f.getNow().release();
-                }
-                return;
+        Future<ReplicaConnection> acquired = replica.pool().acquire(loop);
+        if (acquired.isDone() && !acquired.isSuccess()) {
+            // report on the next turn of the loop, never from inside the dispatch that caused it
+            loop.execute(() -> onAcquired(acquired));
+        } else {
+            acquired.addListener((Future<ReplicaConnection> f) -> onAcquired(f));
+        }
+    }
+
+    private void onAcquired(Future<ReplicaConnection> f) {
+        if (state != State.CONNECTING) { // failed (timeout, replica down) while connecting
+            if (f.isSuccess()) {
+                f.getNow().release();
             }
-            if (!f.isSuccess()) {
-                fail(FailureCause.CONNECT, String.valueOf(f.cause().getMessage()));
-                return;
+            return;
+        }
+        if (!f.isSuccess()) {
+            fail(FailureCause.CONNECT, String.valueOf(f.cause().getMessage()));
+            return;
+        }
+        connection = f.getNow();
+        state = State.AWAITING_HEAD;
+        connection.send(exchange.requestBytes(), exchange.headRequest(), this).addListener(w -> {
+            if (!w.isSuccess()) {
+                onBroken(w.cause());
             }
-            connection = f.getNow();
-            state = State.AWAITING;
-            connection.send(exchange.replicaRequest().copy(), this).addListener(w -> {
-                if (!w.isSuccess()) {
-                    onBroken(w.cause());
-                }
-            });
         });
     }
 
+    // ---- the reply
+
     @Override
     public void onHead(HttpResponse response) {
-        if (state != State.AWAITING) {
+        if (state != State.AWAITING_HEAD) {
             return;
         }
         state = State.RECEIVING;
+        reading = true;
         head = response;
-        replicaKeepAlive = HttpUtil.isKeepAlive(response); // before the exchange strips Connection
-        body = connection.channel().alloc().compositeBuffer(Integer.MAX_VALUE);
+        shape = ReplyShape.of(response);
+        replicaKeepAlive = HttpUtil.isKeepAlive(response);
+        cancelTimer(); // per-request-timeout bounds the head; the body is watched for stalls instead
+        lastReadAt = System.nanoTime();
+        exchange.onHead(index);
     }
 
     @Override
@@ -179,45 +214,184 @@ final class ReplicaCall implements ResponseSink {
             content.release();
             return;
         }
-        int n = content.content().readableBytes();
-        if (n > 0) {
-            digest.update(content.content().nioBuffer());
-        }
-        bodyBytes += n;
-        if (streaming) {
-            exchange.stream(this, content, last);
-        } else if (overflowed) {
-            content.release();
-        } else if (bodyBytes > exchange.settings().maxResponseBuffer()) {
-            if (exchange.onOverflow(this)) {
-                streaming = true;
-                cancelTimer(); // a streamed reply may legitimately outlast the per-request timeout
-                exchange.stream(this, content, last);
-            } else {
-                overflowed = true;
-                releaseBody();
-                content.release();
-            }
-        } else if (n > 0) {
-            body.addComponent(true, content.content());
+        reading = true;
+        ByteBuf buf = content.content();
+        int n = buf.readableBytes();
+        received += n;
+        if (n == 0) {
+            buf.release();
         } else {
-            content.release();
+            take(buf);
         }
         if (last) {
+            HttpHeaders t = ((LastHttpContent) content).trailingHeaders();
+            trailers = t.isEmpty() ? null : t;
             complete();
         }
+    }
+
+    @Override
+    public void onReadComplete() {
+        lastReadAt = System.nanoTime();
+        reading = false;
+        if (role == Role.SOURCE) {
+            exchange.flushClient();
+        }
+        if (state == State.RECEIVING) {
+            if (timer == null) {
+                scheduleIdleCheck(exchange.settings().replyIdleNanos());
+            }
+        }
+    }
+
+    /** A body buffer arrived (ownership passes here). */
+    private void take(ByteBuf buf) {
+        switch (role) {
+            case SOURCE -> {
+                consumed += buf.readableBytes();
+                exchange.forward(buf);
+            }
+            case DRAIN -> {
+                digest(buf);
+                buf.release();
+            }
+            case FOLLOW -> {
+                long behind = exchange.sent() - consumed;
+                if (behind > 0) {
+                    int matched = (int) Math.min(behind, buf.readableBytes());
+                    digest(buf.slice(buf.readerIndex(), matched));
+                    buf.skipBytes(matched);
+                }
+                if (buf.isReadable()) {
+                    hold(buf);
+                } else {
+                    buf.release();
+                }
+                checkCaughtUp();
+            }
+        }
+    }
+
+    private void digest(ByteBuf bytes) {
+        int n = bytes.readableBytes();
+        if (n > 0) {
+            crc.update(bytes.nioBuffer());
+            consumed += n;
+        }
+    }
+
+    private void hold(ByteBuf buf) {
+        int n = buf.readableBytes();
+        window.add(buf);
+        windowBytes += n;
+        BufferBudget budget = exchange.budget();
+        boolean fits = budget.tryReserve(n);
+        if (!fits) {
+            budget.force(n); // already in memory: count it, and read no further
+        }
+        budgeted += n;
+        if (!fits || windowBytes >= exchange.settings().spliceWindow()) {
+            pause(true);
+        }
+    }
+
+    /** The client received more: match the held bytes up to {@code sent}, release them. */
+    void follow(long sent) {
+        if (role != Role.FOLLOW) {
+            return;
+        }
+        while (consumed < sent && !window.isEmpty()) {
+            ByteBuf first = window.peek();
+            int take = (int) Math.min(sent - consumed, first.readableBytes());
+            digest(first.slice(first.readerIndex(), take));
+            first.skipBytes(take);
+            windowBytes -= take;
+            if (!first.isReadable()) {
+                window.poll().release();
+            }
+        }
+        releaseBudget();
+        if (paused && windowBytes < exchange.settings().spliceWindow() / 2) {
+            pause(false);
+        }
+    }
+
+    /** The splice waits for this copy: report once it reached the offset sent (or cannot). */
+    void awaitOffset() {
+        awaiting = true;
+        pause(false);
+        follow(exchange.sent());
+        checkCaughtUp();
+    }
+
+    private void checkCaughtUp() {
+        if (!awaiting) {
+            return;
+        }
+        long sent = exchange.sent();
+        if (consumed >= sent || state == State.COMPLETE) {
+            awaiting = false;
+            exchange.caughtUp(index, consumed == sent && crc.getValue() == exchange.sentDigest());
+        }
+    }
+
+    /** The client gets this copy's body from here on: what it holds goes out first. */
+    void becomeSource() {
+        role = Role.SOURCE;
+        awaiting = false;
+        ByteBuf b;
+        while ((b = window.poll()) != null) {
+            consumed += b.readableBytes();
+            exchange.forward(b);
+        }
+        windowBytes = 0;
+        releaseBudget();
+        if (state == State.COMPLETE) {
+            exchange.sourceComplete(this);
+        } else {
+            if (!reading) {
+                exchange.flushClient(); // else the end of the read in progress flushes
+            }
+            pause(!exchange.clientWritable());
+        }
+    }
+
+    /** The reply is decided: read the rest at full speed, digest it, keep nothing. */
+    void drain() {
+        if (role == Role.DRAIN) {
+            return;
+        }
+        role = Role.DRAIN;
+        awaiting = false;
+        ByteBuf b;
+        while ((b = window.poll()) != null) {
+            digest(b);
+            b.release();
+        }
+        windowBytes = 0;
+        releaseBudget();
+        pause(false);
+    }
+
+    Role role() {
+        return role;
     }
 
     private void complete() {
         state = State.COMPLETE;
         cancelTimer();
+        cancelDurationTimer();
         exchange.events().replicaLatency(replica.name(), System.nanoTime() - dispatchedAt);
         if (replicaKeepAlive) {
             connection.release();
         } else {
             connection.discard();
         }
-        exchange.onComplete(this);
+        if (role == Role.SOURCE) {
+            exchange.sourceComplete(this);
+        }
+        checkCaughtUp();
+        exchange.onComplete(index);
     }
 
     @Override
@@ -225,7 +399,7 @@ final class ReplicaCall implements ResponseSink {
         if (terminal()) {
             return;
         }
-        if (state == State.AWAITING && connection.reused() && !retried) {
+        if (state == State.AWAITING_HEAD && connection.reused() && !retried) {
             // The replica closed an idle keep-alive connection just as we reused it (RFC 9112
             // §9.3.1): nothing of the reply arrived, so the request was not processed. Once more,
             // on a fresh connection: the other idle ones are dropped, they are likely stale too.
@@ -237,28 +411,66 @@ final class ReplicaCall implements ResponseSink {
             connect();
             return;
         }
+        if (isOutOfMemory(failure)) {
+            exchange.internalError(failure);
+            fail(FailureCause.INTERNAL, "proxy out of buffer memory: " + describe(failure));
+            return;
+        }
         fail(FailureCause.RESET, describe(failure));
     }
 
-    private void onTimeout() {
-        if (!terminal()) {
-            fail(FailureCause.TIMEOUT, "no full reply within " + TimeUnit.NANOSECONDS.toMillis(exchange.settings().timeoutNanos()) + "ms");
+    @Override
+    public void onBadHead(Throwable failure, boolean tooLarge) {
+        if (state == State.AWAITING_HEAD) {
+            fail(FailureCause.HEAD_TOO_LARGE, (tooLarge ? "reply head larger than limits.max-response-header-size: "
+                    : "malformed reply head: ") + describe(failure));
         }
+    }
+
+    private void onHeadTimeout() {
+        timer = null;
+        if (state == State.CONNECTING || state == State.AWAITING_HEAD) {
+            fail(FailureCause.TIMEOUT, "no reply head within "
+                    + TimeUnit.NANOSECONDS.toMillis(exchange.settings().timeoutNanos()) + "ms");
+        }
+    }
+
+    private void scheduleIdleCheck(long delay) {
+        timer = loop.schedule(this::onIdleCheck, delay, TimeUnit.NANOSECONDS);
+    }
+
+    /** A body that stops flowing while we read it is a failure; one we paused on purpose is not. */
+    private void onIdleCheck() {
+        timer = null;
+        if (state != State.RECEIVING) {
+            return;
+        }
+        long idle = exchange.settings().replyIdleNanos();
+        long quiet = System.nanoTime() - lastReadAt;
+        if (paused || quiet < idle) {
+            scheduleIdleCheck(paused ? idle : idle - quiet);
+            return;
+        }
+        fail(FailureCause.TIMEOUT, "reply stalled: no body byte for " + TimeUnit.NANOSECONDS.toMillis(idle) + "ms");
     }
 
     /** Marked DOWN by a health source while in flight: give up on this copy at once. */
     void replicaDown() {
-        if (!terminal() && state != State.STAGGERED) {
+        if (state == State.WAITING) {
+            cancelTimer();
+            state = State.FAILED;
+            cause = FailureCause.REPLICA_DOWN;
+            detail = "replica marked DOWN before dispatch";
+            exchange.onFailed(index);
+        } else if (!terminal()) {
             fail(FailureCause.REPLICA_DOWN, "replica marked DOWN");
-        } else if (state == State.STAGGERED) {
-            fail(FailureCause.REPLICA_DOWN, "replica marked DOWN before dispatch");
         }
     }
 
-    /** The client went away while this call streamed to it. */
+    /** The client went away while this copy streamed to it: stop reading it. */
     void abandon() {
         if (!terminal()) {
-            fail(FailureCause.RESET, "client closed");
+            fail(FailureCause.CLIENT_GONE, "client closed");
         }
     }
 
@@ -266,29 +478,45 @@ final class ReplicaCall implements ResponseSink {
         if (terminal()) {
             return;
         }
-        boolean wasStreaming = streaming;
         state = State.FAILED;
         cause = failure;
         detail = why;
+        awaiting = false;
         cancelTimer();
-        releaseBody();
+        cancelDurationTimer();
+        releaseWindow();
         if (connection != null) {
             connection.discard();
         }
-        exchange.onFailed(this, wasStreaming);
+        exchange.onFailed(index);
     }
 
-    void releaseBody() {
-        if (body != null) {
-            body.release();
-            body = null;
+    /** Releases what this call holds; called when the exchange ends. */
+    void releaseWindow() {
+        ByteBuf b;
+        while ((b = window.poll()) != null) {
+            b.release();
+        }
+        windowBytes = 0;
+        releaseBudget();
+    }
+
+    private void releaseBudget() {
+        long over = budgeted - windowBytes;
+        if (over > 0) {
+            exchange.budget().release(over);
+            budgeted = windowBytes;
         }
     }
 
-    /** Pauses or resumes reading the replica (backpressure while streaming to a slow client). */
-    void autoRead(boolean on) {
-        if (connection != null) {
-            connection.channel().config().setAutoRead(on);
+    /** Pauses or resumes reading the replica's socket. */
+    void pause(boolean on) {
+        if (on && role == Role.DRAIN) {
+            return;
+        }
+        paused = on;
+        if (connection != null && connection.channel().isActive()) {
+            connection.channel().config().setAutoRead(!on);
         }
     }
 
@@ -297,6 +525,22 @@ final class ReplicaCall implements ResponseSink {
             timer.cancel(false);
             timer = null;
         }
+    }
+
+    private void cancelDurationTimer() {
+        if (durationTimer != null) {
+            durationTimer.cancel(false);
+            durationTimer = null;
+        }
+    }
+
+    private static boolean isOutOfMemory(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof OutOfMemoryError) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String describe(Throwable t) {

@@ -1,25 +1,25 @@
 package io.rollforward.proxy.exchange;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URI;
+import java.util.Iterator;
+import java.util.Map;
 
 /**
  * The request as every replica receives it: same method, origin-form target, headers and body;
  * hop-by-hop headers stripped, Content-Length framing, {@code X-Forwarded-For} and
- * {@code X-Forwarded-Proto} added, Host passed through. Built once per exchange; each replica gets
- * its own {@link FullHttpRequest} over a retained duplicate of the one body (two readers must not
- * share a reader index).
+ * {@code X-Forwarded-Proto} added, Host passed through. Built and encoded once per exchange; each
+ * replica writes a retained duplicate of the same bytes (two readers must not share a reader index).
  */
 final class ReplicaRequest {
     // canonical case on the wire, for people reading captures (names are case-insensitive anyway)
@@ -27,6 +27,8 @@ final class ReplicaRequest {
     private static final AsciiString CONTENT_LENGTH = AsciiString.cached("Content-Length");
     private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("X-Forwarded-For");
     private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("X-Forwarded-Proto");
+
+    private static final byte[] HTTP11_CRLF = " HTTP/1.1\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final HttpMethod method;
     private final String uri;
@@ -85,9 +87,33 @@ final class ReplicaRequest {
         return method;
     }
 
-    /** A copy for one replica; the caller owns it (writing it releases it). */
-    FullHttpRequest copy() {
-        return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri, body.retainedDuplicate(),
-                headers, EmptyHttpHeaders.INSTANCE);
+    boolean isHead() {
+        return HttpMethod.HEAD.equals(method);
+    }
+
+    /**
+     * The request as bytes, encoded once for every replica: the request line and headers in one
+     * buffer, then the body shared (retained, not copied). Each replica writes a
+     * {@code retainedDuplicate()} of it; the caller owns the result.
+     */
+    ByteBuf encode(ByteBufAllocator alloc) {
+        ByteBuf head = alloc.buffer(256 + 32 * headers.size());
+        ByteBufUtil.writeAscii(head, method.asciiName());
+        head.writeByte(' ');
+        ByteBufUtil.writeUtf8(head, uri); // the decoder admitted only visible ASCII in the target
+        head.writeBytes(HTTP11_CRLF);
+        Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
+        while (it.hasNext()) {
+            Map.Entry<CharSequence, CharSequence> h = it.next();
+            ByteBufUtil.writeAscii(head, h.getKey());
+            head.writeByte(':').writeByte(' ');
+            ByteBufUtil.writeAscii(head, h.getValue()); // ISO-8859-1 as received (obs-text kept)
+            head.writeByte('\r').writeByte('\n');
+        }
+        head.writeByte('\r').writeByte('\n');
+        if (!body.isReadable()) {
+            return head;
+        }
+        return alloc.compositeBuffer(2).addComponents(true, head, body.retainedDuplicate());
     }
 }

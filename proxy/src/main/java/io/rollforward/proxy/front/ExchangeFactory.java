@@ -3,9 +3,8 @@ package io.rollforward.proxy.front;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.rollforward.proxy.exchange.ClientReply;
-import io.rollforward.proxy.exchange.DivergenceLog;
 import io.rollforward.proxy.exchange.Exchange;
-import io.rollforward.proxy.exchange.ExchangeEvents;
+import io.rollforward.proxy.exchange.ExchangeServices;
 import io.rollforward.proxy.exchange.ExchangeSettings;
 import io.rollforward.proxy.replica.Replica;
 import io.rollforward.proxy.replica.ReplicaSet;
@@ -15,16 +14,14 @@ import java.util.List;
 public final class ExchangeFactory {
     private final ReplicaSet replicas;
     private final ExchangeSettings settings;
-    private final ExchangeEvents events;
-    private final DivergenceLog divergenceLog;
+    private final ExchangeServices services;
     private final InflightExchanges inflight;
 
-    public ExchangeFactory(ReplicaSet replicas, ExchangeSettings settings, ExchangeEvents events,
-                           DivergenceLog divergenceLog, InflightExchanges inflight) {
+    public ExchangeFactory(ReplicaSet replicas, ExchangeSettings settings, ExchangeServices services,
+                           InflightExchanges inflight) {
         this.replicas = replicas;
         this.settings = settings;
-        this.events = events;
-        this.divergenceLog = divergenceLog;
+        this.services = services;
         this.inflight = inflight;
         replicas.onChange((replica, up) -> {
             if (!up) {
@@ -39,7 +36,7 @@ public final class ExchangeFactory {
         if (inService.isEmpty()) {
             return null;
         }
-        Exchange exchange = new Exchange(client, request, inService, settings, events, divergenceLog, new ClientReply() {
+        Exchange exchange = new Exchange(client, request, inService, settings, services, new ClientReply() {
             @Override
             public void replied(Exchange e, boolean keepAlive) {
                 reply.replied(e, keepAlive);

@@ -36,7 +36,8 @@ public final class HealthMonitor implements AutoCloseable {
         for (Replica r : replicas.all()) {
             byReplica.put(r, new ReplicaHealth(r, replicas, hook));
         }
-        this.passive = new PassiveOutlierDetector(config.ejectAfter(), config.ejectionTime(), Map.copyOf(byReplica), scheduler);
+        this.passive = new PassiveOutlierDetector(config.ejectAfter(), config.ejectionTime(), Map.copyOf(byReplica), scheduler,
+                () -> replicas.inService().size());
     }
 
     /**

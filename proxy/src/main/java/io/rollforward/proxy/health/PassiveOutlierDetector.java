@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Passive health: {@code eject-after} consecutive failed requests (connect, reset, timeout,
@@ -17,17 +19,27 @@ import java.util.concurrent.atomic.AtomicInteger;
  * check, after {@code ejection-time} (as Envoy's outlier detection re-admits after its base
  * ejection time), so a replica is never left out with nothing to bring it back.
  *
+ * <p>Passive ejection never takes out the last replica in service (Envoy's
+ * {@code max_ejection_percent} and panic threshold): with one left it keeps serving, and a warning
+ * is logged at most once per {@code ejection-time}. Exchanges report a failure here only when it
+ * was the replica's (another replica answered the same request, or the connect failed), so a
+ * request that fails everywhere never ejects anyone.
+ *
  * <p>Called on event loops: counting is one atomic increment.
  */
 final class PassiveOutlierDetector implements ExchangeEvents {
+    private static final Logger log = LoggerFactory.getLogger(PassiveOutlierDetector.class);
     private final int ejectAfter;
     private final Duration ejectionTime;
     private final Map<Replica, ReplicaHealth> health;
     private final Map<Replica, AtomicInteger> failures;
     private final ScheduledExecutorService scheduler;
+    private final java.util.function.Supplier<Integer> inService;
+    private final java.util.concurrent.atomic.AtomicLong lastSpareWarning = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
 
     PassiveOutlierDetector(int ejectAfter, Duration ejectionTime, Map<Replica, ReplicaHealth> health,
-                           ScheduledExecutorService scheduler) {
+                           ScheduledExecutorService scheduler, java.util.function.Supplier<Integer> inService) {
+        this.inService = inService;
         this.ejectAfter = ejectAfter;
         this.ejectionTime = ejectionTime;
         this.health = health;
@@ -52,6 +64,16 @@ final class PassiveOutlierDetector implements ExchangeEvents {
         }
         if (n.incrementAndGet() == ejectAfter) {
             ReplicaHealth h = health.get(replica);
+            if (replica.inService() && inService.get() <= 1) {
+                n.set(0);
+                long now = System.nanoTime();
+                long last = lastSpareWarning.get();
+                if ((last == Long.MIN_VALUE || now - last >= ejectionTime.toNanos()) && lastSpareWarning.compareAndSet(last, now)) {
+                    log.warn("replica {} failed {} requests in a row (the last by {}), but it is the last replica in service:"
+                            + " it is not ejected", replica.name(), ejectAfter, cause.tag());
+                }
+                return;
+            }
             h.report(HealthSource.PASSIVE, false, ejectAfter + " consecutive requests failed, the last by " + cause.tag());
             n.set(0);
             if (replica.config().check().isEmpty()) {

@@ -17,6 +17,7 @@ import io.rollforward.proxy.exchange.ExchangeEvents;
 import io.rollforward.proxy.front.FrontEvents;
 import io.rollforward.proxy.exchange.FailureCause;
 import io.rollforward.proxy.exchange.Outcome;
+import io.rollforward.proxy.exchange.UncoveredReason;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -62,9 +63,11 @@ public final class ProxyMetrics implements ExchangeEvents, AutoCloseable {
     private final ReplicaMeters.Factory replicaFactory;
     private final Map<String, ReplicaMeters> replicas = new ConcurrentHashMap<>();
     private final Counter[] unservedRequests = new Counter[OUTCOMES.length];
-    private final Counter[] rollforwards = new Counter[CAUSES.length];
+    private final Counter[] rollforwards = new Counter[CAUSES.length * 2];
+    private final Counter[] uncovered = new Counter[UncoveredReason.values().length];
+    private final Counter splices;
+    private final Counter quarantined;
     private final Counter[] divergences = new Counter[KINDS.length];
-    private final Counter uncovered;
     private final LongAdder inflight = new LongAdder();
     private final ReasonCounters heartbeatRejected;
     private final ReasonCounters clientRejected;
@@ -90,18 +93,28 @@ public final class ProxyMetrics implements ExchangeEvents, AutoCloseable {
             unservedRequests[outcome.ordinal()] = replicaFactory.requests(NONE, outcome);
         }
         for (FailureCause cause : CAUSES) {
-            rollforwards[cause.ordinal()] = Counter.builder("rollforward.rollforwards")
-                    .description("Requests whose acting master failed, by why; each rolled forward to the backups (requests_total{outcome} tells whether a backup served it)")
-                    .tag("cause", cause.tag()).register(registry);
+            for (int mid = 0; mid < 2; mid++) {
+                rollforwards[cause.ordinal() * 2 + mid] = Counter.builder("rollforward.rollforwards")
+                        .description("Requests whose acting master failed, by why and when (before the reply's head, or mid-body: a splice was tried); each rolled forward to the backups (requests_total{outcome} tells whether a backup served it)")
+                        .tag("cause", cause.tag()).tag("phase", mid == 1 ? "mid_body" : "before_head").register(registry);
+            }
         }
+        for (UncoveredReason reason : UncoveredReason.values()) {
+            uncovered[reason.ordinal()] = Counter.builder("rollforward.uncovered")
+                    .description("Replies whose head went out and whose body could not be completed (client connection closed), by why")
+                    .tag("reason", reason.tag()).register(registry);
+        }
+        splices = Counter.builder("rollforward.splices")
+                .description("Client replies continued from a backup at the byte offset already sent (the client saw nothing)")
+                .register(registry);
+        quarantined = Counter.builder("rollforward.quarantined")
+                .description("Requests refused, or canaries failed, by the query-of-death guard")
+                .register(registry);
         for (DivergenceKind kind : KINDS) {
             divergences[kind.ordinal()] = Counter.builder("rollforward.divergences")
                     .description("Replies of another replica that differed from the reply sent to the client")
                     .tag("kind", kind.tag()).register(registry);
         }
-        uncovered = Counter.builder("rollforward.uncovered")
-                .description("Requests whose master reply was larger than the response buffer and was streamed: no roll-forward possible")
-                .register(registry);
         Gauge.builder("rollforward.inflight.requests", inflight, LongAdder::sum)
                 .description("Client requests being served now").register(registry);
         heartbeatRejected = new ReasonCounters(registry, "rollforward.heartbeat.rejected",
@@ -156,9 +169,31 @@ public final class ProxyMetrics implements ExchangeEvents, AutoCloseable {
         counter.increment();
     }
 
-    /** {@code rollforward_rollforwards_total{cause}}. */
-    public void rolledForward(FailureCause cause) {
-        rollforwards[cause.ordinal()].increment();
+    /** {@code rollforward_rollforwards_total{cause, phase}}. */
+    @Override
+    public void rolledForward(FailureCause cause, boolean midBody) {
+        rollforwards[cause.ordinal() * 2 + (midBody ? 1 : 0)].increment();
+    }
+
+    /** {@code rollforward_splices_total}. */
+    @Override
+    public void spliced() {
+        splices.increment();
+    }
+
+    /** {@code rollforward_quarantined_total}. */
+    @Override
+    public void quarantined() {
+        quarantined.increment();
+    }
+
+    /** {@code rollforward_buffered_bytes}: what the exchanges hold now, against its limit. */
+    public void bufferBudget(io.rollforward.proxy.exchange.BufferBudget budget) {
+        Gauge.builder("rollforward.buffered.bytes", budget, io.rollforward.proxy.exchange.BufferBudget::used)
+                .description("Bytes the proxy holds for exchanges now (splice windows and request bodies)")
+                .baseUnit("bytes").register(registry);
+        Gauge.builder("rollforward.buffered.limit.bytes", budget, io.rollforward.proxy.exchange.BufferBudget::limit)
+                .description("limits.max-buffered-total in effect").baseUnit("bytes").register(registry);
     }
 
     /** {@code rollforward_replica_latency_seconds{replica}}: time from dispatch to the replica's full reply. */
@@ -180,9 +215,10 @@ public final class ProxyMetrics implements ExchangeEvents, AutoCloseable {
         divergences[kind.ordinal()].increment();
     }
 
-    /** {@code rollforward_uncovered_total}. */
-    public void uncovered() {
-        uncovered.increment();
+    /** {@code rollforward_uncovered_total{reason}}. */
+    @Override
+    public void uncovered(UncoveredReason reason) {
+        uncovered[reason.ordinal()].increment();
     }
 
     /** {@code rollforward_inflight_requests} + 1. */

@@ -6,6 +6,8 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
@@ -16,7 +18,7 @@ import java.nio.channels.ClosedChannelException;
  * the call currently using the connection.
  *
  * <pre>
- *   replica socket -> HttpClientCodec -> IdleStateHandler -> OriginResponseReceiver -> ResponseSink
+ *   replica socket -> ReplyDecoder -> IdleStateHandler -> OriginResponseReceiver -> ResponseSink
  * </pre>
  *
  * A connection idle in the pool has no sink: anything the server sends then is unexpected, so the
@@ -48,6 +50,14 @@ final class OriginResponseReceiver extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
+        if (msg instanceof HttpResponse head && head.decoderResult().isFailure()) {
+            Throwable cause = head.decoderResult().cause();
+            sink = null;
+            ReferenceCountUtil.release(msg);
+            ctx.close();
+            target.onBadHead(cause, cause instanceof TooLongHttpHeaderException || cause instanceof TooLongHttpLineException);
+            return;
+        }
         if (msg instanceof HttpResponse head) {
             // 1xx responses (100 Continue, 103 Early Hints) precede the final one: skip them and
             // the empty LastHttpContent the decoder emits after each.
@@ -70,6 +80,15 @@ final class OriginResponseReceiver extends ChannelInboundHandlerAdapter {
             }
             target.onContent(content, last);
         }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ResponseSink target = sink;
+        if (target != null) {
+            target.onReadComplete();
+        }
+        ctx.fireChannelReadComplete();
     }
 
     @Override

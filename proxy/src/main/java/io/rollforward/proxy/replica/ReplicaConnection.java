@@ -3,7 +3,7 @@ package io.rollforward.proxy.replica;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.pool.ChannelPool;
-import io.netty.handler.codec.http.HttpRequest;
+import io.netty.buffer.ByteBuf;
 
 /**
  * One replica connection borrowed from a {@link ReplicaPool} for one request. Give it back with
@@ -31,8 +31,12 @@ public final class ReplicaConnection {
         return channel;
     }
 
-    /** Writes the request; the response goes to {@code sink}. The request is released by the write. */
-    public ChannelFuture send(HttpRequest request, ResponseSink sink) {
+    /**
+     * Writes the encoded request (the write releases it); the reply goes to {@code sink}.
+     * {@code head}: the request is a HEAD, so its reply has no body.
+     */
+    public ChannelFuture send(ByteBuf request, boolean head, ResponseSink sink) {
+        channel.pipeline().get(ReplyDecoder.class).expectHeadReply(head);
         channel.pipeline().get(OriginResponseReceiver.class).attach(sink);
         return channel.writeAndFlush(request);
     }

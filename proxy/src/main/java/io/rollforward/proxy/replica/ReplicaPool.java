@@ -7,7 +7,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.pool.AbstractChannelPoolHandler;
 import io.netty.channel.pool.ChannelHealthChecker;
 import io.netty.channel.pool.SimpleChannelPool;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
@@ -98,7 +97,7 @@ public final class ReplicaPool implements AutoCloseable {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .remoteAddress(address);
         long idleMillis = limits.replicaIdleTimeout().toMillis();
-        int maxHeader = Math.max(8192, limits.maxHeaderSize());
+        int maxHeader = limits.maxResponseHeaderSize();
         return new BoundedPool(bootstrap, new AbstractChannelPoolHandler() {
             @Override
             public void channelCreated(Channel ch) {
@@ -107,11 +106,11 @@ public final class ReplicaPool implements AutoCloseable {
                 ch.pipeline().addLast(
                         // replies come from our own origins, split on CRLF by the decoder: skip the
                         // per-value re-validation the front keeps for untrusted clients
-                        new HttpClientCodec(new HttpDecoderConfig()
-                                .setMaxInitialLineLength(limits.maxInitialLineLength())
+                        new ReplyDecoder(new HttpDecoderConfig()
+                                .setMaxInitialLineLength(Math.max(limits.maxInitialLineLength(), 8192))
                                 .setMaxHeaderSize(maxHeader)
                                 .setMaxChunkSize(64 * 1024)
-                                .setValidateHeaders(false), false, false),
+                                .setValidateHeaders(false)),
                         new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS),
                         new OriginResponseReceiver());
             }

@@ -16,4 +16,11 @@ public interface ResponseSink {
 
     /** The connection failed or closed before the response was complete. */
     void onBroken(Throwable cause);
+
+    /** The reply head could not be decoded: larger than the limit ({@code tooLarge}) or malformed. */
+    void onBadHead(Throwable cause, boolean tooLarge);
+
+    /** The end of one read from the socket: a good moment to flush what was forwarded. */
+    default void onReadComplete() {
+    }
 }

@@ -197,6 +197,8 @@ class ExchangeWireMockTest {
         proxy(c -> c);
         for (int i = 0; i < 30; i++) {
             assertThat(proxy.get("/r" + i).statusCode()).isEqualTo(200);
+            // the exchange ends once the backup's reply is read too: its connection is back in the pool
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> proxy.proxy().inflight().size() == 0);
         }
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
                 .until(() -> backup.getAllServeEvents().size() == 30);

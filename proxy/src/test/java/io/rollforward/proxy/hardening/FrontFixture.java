@@ -40,8 +40,11 @@ final class FrontFixture implements AutoCloseable {
                 ReplicaConfig.of("master", HostPort.of("127.0.0.1", closed)),
                 ReplicaConfig.of("backup", HostPort.of("127.0.0.1", closed)))).withLimits(limits);
         replicas = new ReplicaSet(config.replicas(), Transport.NIO, limits);
-        ExchangeFactory exchanges = new ExchangeFactory(replicas, ExchangeSettings.from(config), ExchangeEvents.NONE,
-                new DivergenceLog(1_000_000_000L), new InflightExchanges());
+        ExchangeFactory exchanges = new ExchangeFactory(replicas, ExchangeSettings.from(config),
+                new io.rollforward.proxy.exchange.ExchangeServices(ExchangeEvents.NONE, new DivergenceLog(1_000_000_000L),
+                        new io.rollforward.proxy.exchange.BufferBudget(64 << 20), null,
+                        new io.rollforward.proxy.exchange.InternalErrors(1_000_000_000L)),
+                new InflightExchanges());
         FrontEvents events = rejected::add;
         front = new FrontInitializer(limits, exchanges, events);
     }

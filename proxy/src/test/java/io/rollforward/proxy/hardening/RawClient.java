@@ -43,7 +43,7 @@ final class RawClient implements AutoCloseable {
         return out.toByteArray();
     }
 
-    /** Reads exactly one response framed by Content-Length (the connection stays open). */
+    /** Reads exactly one response framed by Content-Length or chunked (the connection stays open). */
     HttpResponses.Response readOne() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         InputStream in = socket.getInputStream();
@@ -57,13 +57,42 @@ final class RawClient implements AutoCloseable {
             int headEnd = s.indexOf("\r\n\r\n");
             if (headEnd >= 0) {
                 int cl = 0;
+                boolean chunked = false;
                 for (String line : s.substring(0, headEnd).split("\r\n")) {
                     if (line.toLowerCase().startsWith("content-length:")) {
                         cl = Integer.parseInt(line.substring(15).trim());
                     }
+                    chunked |= line.equalsIgnoreCase("transfer-encoding: chunked");
                 }
-                out.write(in.readNBytes(cl));
+                if (chunked) {
+                    readChunkedBody(in, out);
+                } else {
+                    out.write(in.readNBytes(cl));
+                }
                 return HttpResponses.parse(out.toByteArray()).get(0);
+            }
+        }
+    }
+
+    /** Copies chunks up to and including the last chunk and the empty line after it (no trailers). */
+    private static void readChunkedBody(InputStream in, ByteArrayOutputStream out) throws IOException {
+        while (true) {
+            StringBuilder line = new StringBuilder();
+            int b;
+            while ((b = in.read()) >= 0) {
+                out.write(b);
+                if (b == '\n') {
+                    break;
+                }
+                line.append((char) b);
+            }
+            if (b < 0) {
+                throw new IOException("closed inside a chunked body: " + out.toString(StandardCharsets.ISO_8859_1));
+            }
+            int size = Integer.parseInt(line.toString().trim(), 16);
+            out.write(in.readNBytes(size + 2)); // the data and its CRLF, or the final CRLF
+            if (size == 0) {
+                return;
             }
         }
     }

@@ -33,6 +33,8 @@ final class TinyOrigin implements AutoCloseable {
         RST,
         /** Announces Content-Length 100, sends 5 bytes, closes. */
         TRUNCATE,
+        /** The reply TRUNCATE promises, whole: 200, Content-Length 100, "short" then 95 'x'. */
+        HUNDRED,
         /** 503. */
         STATUS_503,
         /** Accepts connections and never reads from them: the TCP window fills up. */
@@ -118,6 +120,7 @@ final class TinyOrigin implements AutoCloseable {
                         out.flush();
                         return;
                     }
+                    case HUNDRED -> write(out, 200, "OK", ("short" + "x".repeat(95)).getBytes(StandardCharsets.US_ASCII));
                     case STATUS_503 -> write(out, 503, "Service Unavailable", ("busy " + name).getBytes(StandardCharsets.US_ASCII));
                     case BIG -> {
                         byte[] body = new byte[bigBody];

@@ -80,16 +80,17 @@ class LiveMetricsTest {
         assertThat(s.value("rollforward_requests_total", "served_by", "master", "outcome", "master")).isEqualTo(4);
         assertThat(s.value("rollforward_requests_total", "served_by", "backup", "outcome", "rolled_forward")).isEqualTo(6);
         assertThat(s.value("rollforward_requests_total", "served_by", "none", "outcome", "failed")).isEqualTo(2);
-        assertThat(s.value("rollforward_rollforwards_total", "cause", "status")).isEqualTo(5);
-        assertThat(s.value("rollforward_rollforwards_total", "cause", "reset")).isEqualTo(2);
-        assertThat(s.value("rollforward_rollforwards_total", "cause", "timeout")).isEqualTo(1);
-        assertThat(s.value("rollforward_rollforwards_total", "cause", "connect")).isZero();
+        assertThat(s.value("rollforward_rollforwards_total", "cause", "status", "phase", "before_head")).isEqualTo(5);
+        assertThat(s.value("rollforward_rollforwards_total", "cause", "reset", "phase", "before_head")).isEqualTo(2);
+        assertThat(s.value("rollforward_rollforwards_total", "cause", "timeout", "phase", "before_head")).isEqualTo(1);
+        assertThat(s.value("rollforward_rollforwards_total", "cause", "connect", "phase", "before_head")).isZero();
         assertThat(s.value("rollforward_replica_latency_seconds_count", "replica", "backup")).isEqualTo(12);
         // the master completed 4 good, 3 + 2 fail-on-status replies; the reset and the timeout never completed
         assertThat(s.value("rollforward_replica_latency_seconds_count", "replica", "master")).isEqualTo(9);
         assertThat(s.value("rollforward_divergences_total", "kind", "body")).isEqualTo(4);
         assertThat(s.value("rollforward_replica_up", "replica", "master")).isEqualTo(1);
-        assertThat(s.value("rollforward_uncovered_total")).isZero();
+        assertThat(s.value("rollforward_uncovered_total", "reason", "diverged")).isZero();
+        assertThat(s.value("rollforward_uncovered_total", "reason", "no_backup")).isZero();
     }
 
     @Test
@@ -109,7 +110,7 @@ class LiveMetricsTest {
             send("/status503", 2);
             prometheus.awaitValue("sum(rollforward_requests_total)", 9, Duration.ofSeconds(30));
             prometheus.awaitValue("sum(rollforward_requests_total{outcome=\"rolled_forward\"})", 2, Duration.ofSeconds(30));
-            prometheus.awaitValue("rollforward_rollforwards_total{cause=\"status\"}", 2, Duration.ofSeconds(30));
+            prometheus.awaitValue("rollforward_rollforwards_total{cause=\"status\",phase=\"before_head\"}", 2, Duration.ofSeconds(30));
         }
     }
 }

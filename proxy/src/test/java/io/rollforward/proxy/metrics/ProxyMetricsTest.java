@@ -41,7 +41,9 @@ class ProxyMetricsTest {
         }
         assertThat(scrape.value("rollforward_requests_total", "served_by", "none", "outcome", "failed")).isZero();
         for (FailureCause cause : FailureCause.values()) {
-            assertThat(scrape.value("rollforward_rollforwards_total", "cause", cause.tag())).isZero();
+            for (String phase : List.of("before_head", "mid_body")) {
+                assertThat(scrape.value("rollforward_rollforwards_total", "cause", cause.tag(), "phase", phase)).isZero();
+            }
         }
         for (DivergenceKind kind : DivergenceKind.values()) {
             assertThat(scrape.value("rollforward_divergences_total", "kind", kind.tag())).isZero();
@@ -56,7 +58,11 @@ class ProxyMetricsTest {
             assertThat(scrape.value("rollforward_role", "role", role)).isZero();
         }
         assertThat(scrape.value("rollforward_role", "role", "none")).isEqualTo(1);
-        assertThat(scrape.value("rollforward_uncovered_total")).isZero();
+        for (String reason : List.of("diverged", "no_backup")) {
+            assertThat(scrape.value("rollforward_uncovered_total", "reason", reason)).isZero();
+        }
+        assertThat(scrape.value("rollforward_splices_total")).isZero();
+        assertThat(scrape.value("rollforward_quarantined_total")).isZero();
         assertThat(scrape.value("rollforward_inflight_requests")).isZero();
         assertThat(scrape.value("rollforward_vip_owned")).isZero();
     }
@@ -68,15 +74,15 @@ class ProxyMetricsTest {
         }
         for (int i = 0; i < 3; i++) {
             metrics.requestCompleted("web2", Outcome.ROLLED_FORWARD);
-            metrics.rolledForward(FailureCause.TIMEOUT);
+            metrics.rolledForward(FailureCause.TIMEOUT, false);
         }
         metrics.requestCompleted(ProxyMetrics.NONE, Outcome.FAILED);
         metrics.requestCompleted(ProxyMetrics.NONE, Outcome.FAILED);
-        metrics.rolledForward(FailureCause.REPLICA_DOWN);
+        metrics.rolledForward(FailureCause.REPLICA_DOWN, true);
         metrics.divergence(DivergenceKind.BODY);
         metrics.divergence(DivergenceKind.BODY);
         metrics.divergence(DivergenceKind.STATUS);
-        metrics.uncovered();
+        metrics.uncovered(io.rollforward.proxy.exchange.UncoveredReason.DIVERGED);
         metrics.heartbeatRejected("bad_mac");
         metrics.heartbeatRejected("bad_mac");
         metrics.heartbeatRejected("replayed");
@@ -89,12 +95,14 @@ class ProxyMetricsTest {
         assertThat(scrape.value("rollforward_requests_total", "served_by", "web2", "outcome", "rolled_forward")).isEqualTo(3);
         assertThat(scrape.value("rollforward_requests_total", "served_by", "web2", "outcome", "master")).isZero();
         assertThat(scrape.value("rollforward_requests_total", "served_by", "none", "outcome", "failed")).isEqualTo(2);
-        assertThat(scrape.value("rollforward_rollforwards_total", "cause", "timeout")).isEqualTo(3);
-        assertThat(scrape.value("rollforward_rollforwards_total", "cause", "replica_down")).isEqualTo(1);
-        assertThat(scrape.value("rollforward_rollforwards_total", "cause", "reset")).isZero();
+        assertThat(scrape.value("rollforward_rollforwards_total", "cause", "timeout", "phase", "before_head")).isEqualTo(3);
+        assertThat(scrape.value("rollforward_rollforwards_total", "cause", "timeout", "phase", "mid_body")).isZero();
+        assertThat(scrape.value("rollforward_rollforwards_total", "cause", "replica_down", "phase", "mid_body")).isEqualTo(1);
+        assertThat(scrape.value("rollforward_rollforwards_total", "cause", "reset", "phase", "before_head")).isZero();
         assertThat(scrape.value("rollforward_divergences_total", "kind", "body")).isEqualTo(2);
         assertThat(scrape.value("rollforward_divergences_total", "kind", "status")).isEqualTo(1);
-        assertThat(scrape.value("rollforward_uncovered_total")).isEqualTo(1);
+        assertThat(scrape.value("rollforward_uncovered_total", "reason", "diverged")).isEqualTo(1);
+        assertThat(scrape.value("rollforward_uncovered_total", "reason", "no_backup")).isZero();
         assertThat(scrape.value("rollforward_heartbeat_rejected_total", "reason", "bad_mac")).isEqualTo(2);
         assertThat(scrape.value("rollforward_heartbeat_rejected_total", "reason", "replayed")).isEqualTo(1);
         assertThat(scrape.value("rollforward_heartbeat_rejected_total", "reason", "stale")).isZero();

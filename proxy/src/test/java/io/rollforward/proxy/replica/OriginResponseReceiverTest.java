@@ -37,6 +37,11 @@ class OriginResponseReceiverTest {
         public void onBroken(Throwable cause) {
             events.add("broken " + cause.getClass().getSimpleName());
         }
+
+        @Override
+        public void onBadHead(Throwable cause, boolean tooLarge) {
+            events.add("bad head" + (tooLarge ? " too large" : ""));
+        }
     }
 
     private static EmbeddedChannel channel(OriginResponseReceiver receiver) {
