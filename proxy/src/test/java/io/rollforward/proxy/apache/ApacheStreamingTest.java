@@ -176,9 +176,9 @@ class ApacheStreamingTest {
             assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
                     t -> assertThat(t).startsWith("text/event-stream"));
             assertThat(eventMillis).hasSize(10);
-            // produced over 1.8 s: the first must not wait for the last
+            // produced over 1.8 s: the first must not wait for the last (no absolute bound: a cold
+            // CGI start on a loaded machine can take seconds, the spacing of the events cannot)
             assertThat(eventMillis.get(0)).as("first event, ms after the request").isLessThan(eventMillis.get(9) - 1000);
-            assertThat(eventMillis.get(0)).as("first event, ms after the request").isLessThan(1000);
         }
     }
 
