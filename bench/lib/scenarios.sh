@@ -286,7 +286,8 @@ run_bigmem() {
     echo "python3 bench/tools/downloads.py $port /8m.bin --clients 64 --expect-sha256 SHA256 --max-seconds 30" >> "$OUT/commands.txt"
     python3 "$BENCH_DIR/tools/downloads.py" "$port" /8m.bin --clients 64 --expect-sha256 "$sha8" --max-seconds 30 \
       > "$OUT/bigmem-fast-$target.json" 2>&1 || true
-    kill -TERM "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+    kill -TERM "$sampler" 2>/dev/null || true   # it may have ended by itself
+    wait "$sampler" 2>/dev/null || true
     log "bigmem $target: $(cut -c1-200 "$OUT/bigmem-fast-$target.json")"
     pids=$(pids_of "$target")
     log "bigmem $target: $BIGMEM_SLOW_CLIENTS slow clients (64 KiB/s) of /48m.bin for ${BIGMEM_SLOW_SECONDS}s"
