@@ -3,7 +3,8 @@
 # origins, nginx (proxy, mirror, failover), HAProxy and Rollforward. Loopback only.
 #
 #   ./mvnw -q -DskipTests package          # once: builds proxy/target/rollforward.jar
-#   bench/run.sh [throughput] [failover] [memory] [tls]   # default: the first three
+#   bench/run.sh [throughput] [latency] [streaming] [failover] [memory] [bigmem] [tls]
+#                                           # default: throughput failover memory
 #   (tls: nginx, HAProxy and Rollforward terminating TLS, h2load + wrk over HTTPS; lib/tls.sh)
 #
 # Settings (environment): ROUNDS=3 DURATION=10s WARMUP=10s CONNECTIONS=64 THREADS=2
@@ -14,6 +15,12 @@
 #   ROLLFORWARD_JAVA_OPTS="-Xms64m -Xmx192m"  NOTE="free text for the results heading"
 #   TLS_TARGETS="nginx-tls-proxy nginx-tls-mirror haproxy-tls rollforward-tls-mirror rollforward-tls-single"
 #   H2LOAD_CLIENTS=16 H2LOAD_STREAMS=8 TLS_SIZE=1k
+#   ROLLFORWARD_RUN_OPTS="" (extra JVM options for the proxy process only: JFR, -Xlog:gc ...)
+#   LATENCY_TARGETS="apache-direct nginx-mirror haproxy rollforward-mirror rollforward-single"
+#   LATENCY_ROUNDS=3 LATENCY_COUNT=2000 LATENCY_WARMUP=1000
+#   STREAM_TARGETS=... STREAM_KILL_TARGETS="rollforward-mirror nginx-failover haproxy" STREAM_CLIENTS=20
+#   STREAM_REPEAT=3 RATE_LIMIT_KIBPS=8192  BIGMEM_TARGETS="rollforward-mirror nginx-mirror haproxy"
+#   BIGMEM_SLOW_CLIENTS=1000 BIGMEM_SLOW_SECONDS=25
 # See bench/README.md for what each scenario measures.
 set -euo pipefail
 
@@ -38,6 +45,19 @@ RECORD=${RECORD:-1}
 NOTE=${NOTE:-}
 ROLLFORWARD_JAVA_OPTS=${ROLLFORWARD_JAVA_OPTS:--Xms64m -Xmx192m}  # the heap bound the README recommends
 ROLLFORWARD_JAR=${ROLLFORWARD_JAR:-$REPO_DIR/proxy/target/rollforward.jar}
+ROLLFORWARD_RUN_OPTS=${ROLLFORWARD_RUN_OPTS:-}  # e.g. -Xlog:gc:file=... or -XX:StartFlightRecording=...
+LATENCY_TARGETS=${LATENCY_TARGETS:-"apache-direct nginx-mirror haproxy rollforward-mirror rollforward-single"}
+LATENCY_ROUNDS=${LATENCY_ROUNDS:-3}
+LATENCY_COUNT=${LATENCY_COUNT:-2000}
+LATENCY_WARMUP=${LATENCY_WARMUP:-1000}
+STREAM_TARGETS=${STREAM_TARGETS:-"apache-direct nginx-proxy nginx-mirror haproxy rollforward-mirror rollforward-single"}
+STREAM_KILL_TARGETS=${STREAM_KILL_TARGETS:-"rollforward-mirror nginx-failover haproxy"}
+STREAM_CLIENTS=${STREAM_CLIENTS:-20}
+STREAM_REPEAT=${STREAM_REPEAT:-3}
+RATE_LIMIT_KIBPS=${RATE_LIMIT_KIBPS:-8192}
+BIGMEM_TARGETS=${BIGMEM_TARGETS:-"rollforward-mirror nginx-mirror haproxy"}
+BIGMEM_SLOW_CLIENTS=${BIGMEM_SLOW_CLIENTS:-1000}
+BIGMEM_SLOW_SECONDS=${BIGMEM_SLOW_SECONDS:-25}
 
 SCENARIOS=("$@")
 [ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(throughput failover memory)
@@ -65,9 +85,19 @@ mkdir -p "$WORK"
 . "$BENCH_DIR/lib/tls.sh"
 
 wants() { local s; for s in "${SCENARIOS[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
-plain_scenarios() { wants throughput || wants failover || wants memory; }
-uses_rollforward() { { plain_scenarios && [[ " $TARGETS $FAILOVER_TARGETS " == *" rollforward-"* ]]; } || wants memory \
-  || { wants tls && [[ " $TLS_TARGETS " == *" rollforward-"* ]]; }; }
+# wanted_targets: every target a wanted scenario runs (decides which proxies are started).
+wanted_targets() {
+  local t=""
+  if wants throughput; then t+=" $TARGETS"; fi
+  if wants latency; then t+=" $LATENCY_TARGETS"; fi
+  if wants streaming; then t+=" $STREAM_TARGETS $STREAM_KILL_TARGETS"; fi
+  if wants failover; then t+=" $FAILOVER_TARGETS"; fi
+  if wants bigmem; then t+=" $BIGMEM_TARGETS"; fi
+  if wants memory; then t+=" rollforward-mirror"; fi
+  echo "$t "
+}
+plain_scenarios() { [[ "$(wanted_targets)" != " " ]]; }
+uses_rollforward() { [[ "$(wanted_targets)" == *" rollforward-"* ]] || { wants tls && [[ " $TLS_TARGETS " == *" rollforward-"* ]]; }; }
 
 check_prerequisites() {
   local missing=() tool
@@ -118,10 +148,10 @@ main() {
   if plain_scenarios; then
     start_nginx
     start_haproxy
-    if [[ " $TARGETS $FAILOVER_TARGETS " == *" rollforward-mirror "* ]]; then
+    if [[ "$(wanted_targets)" == *" rollforward-mirror "* ]]; then
       start_rollforward mirror "$RF_MIRROR_PORT" "$RF_MIRROR_ADMIN" || true
     fi
-    if [[ " $TARGETS " == *" rollforward-single "* ]]; then
+    if [[ "$(wanted_targets)" == *" rollforward-single "* ]]; then
       start_rollforward single "$RF_SINGLE_PORT" "$RF_SINGLE_ADMIN" || true
     fi
   fi
@@ -141,9 +171,12 @@ main() {
   : > "$OUT/commands.txt"
   : > "$OUT/sections.md"
   if wants throughput; then run_throughput >> "$OUT/sections.md"; fi
+  if wants latency; then run_latency >> "$OUT/sections.md"; fi
+  if wants streaming; then run_streaming >> "$OUT/sections.md"; fi
   if wants failover; then run_failover >> "$OUT/sections.md"; fi
   if wants memory; then run_memory >> "$OUT/sections.md"; fi
   if wants tls; then run_tls >> "$OUT/sections.md"; fi
+  if wants bigmem; then run_bigmem >> "$OUT/sections.md"; fi
 
   write_results
 }

@@ -133,6 +133,206 @@ run_throughput() {
   echo
 }
 
+# ---------------------------------------------------------------- latency (sequential)
+# Added latency at low load: one keep-alive connection per target, LATENCY_COUNT turns of one
+# request to each target in turn (shuffled order per turn, only one request in flight on the
+# machine), after a wrk warm-up per target and LATENCY_WARMUP un-recorded turns; LATENCY_ROUNDS
+# rounds, each a fresh set of connections. The other work on a shared machine then hits every
+# target at the same moments, which separate per-target runs cannot promise.
+run_latency() {
+  local size target round live=() specs=() shown
+  for target in $LATENCY_TARGETS; do
+    if serves_ok "$target"; then live+=("$target"); else log "latency: $target is not serving, skipped"; fi
+  done
+  for size in $SIZES; do
+    # Warm: the JVM targets JIT-compile their request path under load first, like the throughput
+    # warm-up; a cold JVM's compiler threads would otherwise share the cores with the measurement.
+    for target in "${live[@]}"; do
+      log "latency warm-up $target $size ($WARMUP, wrk -c 4)"
+      run_wrk "$OUT/latency-warmup-$size-$target.txt" -t 1 -c 4 -d "$WARMUP" "$(url_of "$target")/$size.bin"
+    done
+    for round in $(seq "$LATENCY_ROUNDS"); do
+      specs=()
+      shown=""
+      for target in "${live[@]}"; do
+        local procs=""
+        [ "$target" = apache-direct ] || procs=$(pids_of "$target" | tr -s ' ' ',' | sed 's/^,//; s/,$//')
+        specs+=(--target "$target=$(port_of "$target")${procs:+=$procs}")
+        shown+="--target $target=$(port_of "$target")${procs:+=PIDS} "
+      done
+      log "latency round $round/$LATENCY_ROUNDS $size: $LATENCY_COUNT turns over ${live[*]}"
+      echo "python3 bench/tools/seq_latency.py /$size.bin ${shown}--count $LATENCY_COUNT --warmup $LATENCY_WARMUP" >> "$OUT/commands.txt"
+      python3 "$BENCH_DIR/tools/seq_latency.py" "/$size.bin" "${specs[@]}" --count "$LATENCY_COUNT" \
+        --warmup "$LATENCY_WARMUP" --limit 120 --out-dir "$OUT" --tag "$size-r$round" \
+        > "$OUT/latency-$size-r$round.json" 2> "$OUT/latency-$size-r$round.err" \
+        || log "latency: client failed, see $OUT/latency-$size-r$round.err"
+    done
+  done
+  echo "### Sequential latency (one keep-alive connection per target, low load)"
+  echo
+  echo "$LATENCY_COUNT turns of one \`GET\` to each target in turn (shuffled order per turn; one request in flight" \
+       "on the machine at a time; one keep-alive connection per target), after a $WARMUP wrk warm-up" \
+       "(-c 4) per target and size and $LATENCY_WARMUP un-recorded turns; $LATENCY_ROUNDS rounds, median over rounds." \
+       "\"> 2x p50\": requests slower than twice the target's median (the stalls). Per request: the target's" \
+       "CPU, its threads' sleeps (voluntary context switches), their wait for a CPU and preemptions (all threads," \
+       "/proc schedstat). Client: bench/tools/seq_latency.py."
+  python3 "$BENCH_DIR/tools/latency_report.py" "$OUT" $LATENCY_TARGETS
+  echo
+}
+
+# ---------------------------------------------------------------- streaming
+# kill_master_cmd: the shell command that kill -9s the master's whole process group (for a tool
+# that fires it mid-download).
+kill_master_cmd() { echo "kill -KILL -- -$(cat "$WORK/apache-master/run/pgid")"; }
+
+# ensure_master TARGET: the master runs and TARGET serves from it (after an earlier kill).
+ensure_master() {
+  port_open "$MASTER_PORT" || start_apache master "$MASTER_PORT"
+  [ "$1" = apache-direct ] || await_master_serving "$1"
+}
+
+# Time to first byte of a big rate-limited file and of an event stream, then kill -9 of the
+# master 30% into STREAM_CLIENTS concurrent downloads of that file: who got it whole.
+run_streaming() {
+  local target port sha size=$((48 * 1024 * 1024))
+  sha=$(sha256sum "$WORK/48m.bin" | cut -d' ' -f1)
+  for target in $STREAM_TARGETS; do
+    ensure_master "$target" || { log "streaming: $target does not serve from master, skipped"; continue; }
+    port=$(port_of "$target")
+    log "streaming $target: first byte of /rl/48m.bin and of /cgi-bin/sse"
+    echo "python3 bench/tools/first_bytes.py $port /rl/48m.bin --repeat $STREAM_REPEAT" >> "$OUT/commands.txt"
+    python3 "$BENCH_DIR/tools/first_bytes.py" "$port" /rl/48m.bin --repeat "$STREAM_REPEAT" --max-seconds 15 \
+      > "$OUT/ttfb-$target.json" 2>&1 || true
+    echo "python3 bench/tools/first_bytes.py $port '/cgi-bin/sse?n=10&ms=200' --events --repeat 3" >> "$OUT/commands.txt"
+    python3 "$BENCH_DIR/tools/first_bytes.py" "$port" '/cgi-bin/sse?n=10&ms=200' --events --repeat 3 --max-seconds 15 \
+      > "$OUT/sse-$target.json" 2>&1 || true
+  done
+  for target in $STREAM_KILL_TARGETS; do
+    ensure_master "$target" || { log "streaming: $target does not serve from master, skipped"; continue; }
+    port=$(port_of "$target")
+    log "streaming $target: $STREAM_CLIENTS downloads of /rl/48m.bin, kill -9 of the master at 30%"
+    echo "python3 bench/tools/downloads.py $port /rl/48m.bin --clients $STREAM_CLIENTS --expect-sha256 SHA256 --max-seconds 90 --kill-cmd 'kill -KILL -- -MASTER_PGID' --kill-at-fraction 0.3 --expected-bytes $size --kill-after-seconds 20" >> "$OUT/commands.txt"
+    python3 "$BENCH_DIR/tools/downloads.py" "$port" /rl/48m.bin --clients "$STREAM_CLIENTS" --expect-sha256 "$sha" \
+      --max-seconds 90 --kill-cmd "$(kill_master_cmd)" --kill-at-fraction 0.3 --expected-bytes "$size" \
+      --kill-after-seconds 20 > "$OUT/streamkill-$target.json" 2>&1 || true
+    log "streaming $target: $(cut -c1-300 "$OUT/streamkill-$target.json")"
+    # not killed (every download ended before 30%): kill it now so the next target starts alike
+    port_open "$MASTER_PORT" && kill_apache master "$MASTER_PORT"
+    start_apache master "$MASTER_PORT"
+  done
+  echo "### Streaming (time to first byte, event streams, kill -9 mid-download)"
+  echo
+  echo "\`/rl/48m.bin\`: 48 MiB served by Apache at ${RATE_LIMIT_KIBPS:-8192} KiB/s per connection (mod_ratelimit);" \
+       "first byte = first body byte after the request, median of $STREAM_REPEAT fresh connections." \
+       "\`/cgi-bin/sse?n=10&ms=200\`: 10 server-sent events, the first at once, one every 200 ms; median of 3." \
+       "Kill: $STREAM_CLIENTS concurrent downloads of \`/rl/48m.bin\`; when they have received 30% on average" \
+       "the master's process group gets SIGKILL; \"whole\" = complete body, SHA-256 equal to the file's."
+  python3 - "$OUT" "$STREAM_TARGETS" "$STREAM_KILL_TARGETS" <<'PY2'
+import json, sys, os
+out, targets, kill_targets = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
+def load(name):
+    try:
+        return json.loads(open(os.path.join(out, name)).read().strip().splitlines()[-1])
+    except (OSError, ValueError, IndexError):
+        return None
+f = lambda v, d=1: "n/a" if v is None else f"{v:.{d}f}"
+direct = load("ttfb-apache-direct.json")
+direct_fb = direct and direct.get("first_byte_ms_median")
+print()
+print("| target | 48 MiB head ms | 48 MiB first byte ms | vs direct ms | SSE first event ms | SSE last event ms | events | errors |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
+for t in targets:
+    a, e = load(f"ttfb-{t}.json"), load(f"sse-{t}.json")
+    if not a:
+        print(f"| {t} | skipped | | | | | | |"); continue
+    fb = a.get("first_byte_ms_median")
+    vs = "" if t == "apache-direct" or fb is None or direct_fb is None else f"+{fb - direct_fb:.1f}"
+    print(f"| {t} | {f(a.get('head_ms_median'))} | {f(fb)} | {vs} | {f(e and e.get('first_event_ms_median'))} "
+          f"| {f(e and e.get('last_event_ms_median'))} | {f(e and e.get('events_median'), 0)} | {a['errors'] + (e['errors'] if e else 0)} |")
+print()
+print("| target | clients | whole and identical | complete | errors | killed at (s, mean fraction) | statuses | seconds | error samples |")
+print("|---|---:|---:|---:|---:|---|---|---:|---|")
+for t in kill_targets:
+    r = load(f"streamkill-{t}.json")
+    if not r:
+        print(f"| {t} | skipped | | | | | | | |"); continue
+    k = r.get("killed") or {}
+    print(f"| {t} | {r['clients']} | **{r['identical']}/{r['clients']}** | {r['complete']} | {r['errors']} "
+          f"| {'%s s, %s' % (k['seconds'], k['mean_fraction_received']) if k else 'not killed: every download ended first'} "
+          f"| {r['statuses']} | {r['seconds']} | {'; '.join(e[:100] for e in r.get('error_samples', [])[:2])} |")
+PY2
+  echo
+}
+
+# ---------------------------------------------------------------- big replies under a heap bound
+# 64 concurrent 8 MiB downloads (fast clients), then 1000 slow clients (64 KiB/s each, 64 KiB
+# receive buffers) of the 48 MiB file for BIGMEM_SLOW_SECONDS: statuses, bodies, RSS, Netty memory.
+run_bigmem() {
+  local target port pids sampler sha8 admin
+  sha8=$(sha256sum "$WORK/8m.bin" | cut -d' ' -f1)
+  for target in $BIGMEM_TARGETS; do
+    if [ "$target" = rollforward-mirror ] && [ -n "${ROLLFORWARD_MIRROR_PID:-}" ]; then
+      kill_pid "$ROLLFORWARD_MIRROR_PID"   # a fresh JVM at the heap bound
+      start_rollforward mirror "$RF_MIRROR_PORT" "$RF_MIRROR_ADMIN" || true
+    fi
+    ensure_master "$target" || { log "bigmem: $target not serving, skipped"; continue; }
+    port=$(port_of "$target")
+    pids=$(pids_of "$target")
+    admin=""
+    [ "$target" = rollforward-mirror ] && admin="--admin $RF_MIRROR_ADMIN"
+    log "bigmem $target: 64 concurrent downloads of /8m.bin"
+    # shellcheck disable=SC2086
+    python3 "$BENCH_DIR/tools/proxy_memory.py" --seconds 30 --interval 0.5 $admin $pids > "$OUT/bigmem-fast-mem-$target.json" &
+    sampler=$!
+    echo "python3 bench/tools/downloads.py $port /8m.bin --clients 64 --expect-sha256 SHA256 --max-seconds 30" >> "$OUT/commands.txt"
+    python3 "$BENCH_DIR/tools/downloads.py" "$port" /8m.bin --clients 64 --expect-sha256 "$sha8" --max-seconds 30 \
+      > "$OUT/bigmem-fast-$target.json" 2>&1 || true
+    kill -TERM "$sampler" 2>/dev/null || true   # it may have ended by itself
+    wait "$sampler" 2>/dev/null || true
+    log "bigmem $target: $(cut -c1-200 "$OUT/bigmem-fast-$target.json")"
+    pids=$(pids_of "$target")
+    log "bigmem $target: $BIGMEM_SLOW_CLIENTS slow clients (64 KiB/s) of /48m.bin for ${BIGMEM_SLOW_SECONDS}s"
+    # shellcheck disable=SC2086
+    python3 "$BENCH_DIR/tools/proxy_memory.py" --seconds "$BIGMEM_SLOW_SECONDS" --interval 1 $admin $pids \
+      > "$OUT/bigmem-slow-mem-$target.json" &
+    sampler=$!
+    echo "python3 bench/tools/downloads.py $port /48m.bin --clients $BIGMEM_SLOW_CLIENTS --rate-kibps 64 --rcvbuf 65536 --max-seconds $BIGMEM_SLOW_SECONDS" >> "$OUT/commands.txt"
+    python3 "$BENCH_DIR/tools/downloads.py" "$port" /48m.bin --clients "$BIGMEM_SLOW_CLIENTS" --rate-kibps 64 \
+      --rcvbuf 65536 --max-seconds "$BIGMEM_SLOW_SECONDS" > "$OUT/bigmem-slow-$target.json" 2>&1 || true
+    wait "$sampler" 2>/dev/null || true
+    log "bigmem $target: $(cut -c1-200 "$OUT/bigmem-slow-$target.json")"
+  done
+  echo "### Big replies under the heap bound (memory)"
+  echo
+  echo "Fast: 64 concurrent downloads of \`/8m.bin\` (8 MiB, not rate-limited), each body checked by SHA-256." \
+       "Slow: $BIGMEM_SLOW_CLIENTS concurrent clients reading \`/48m.bin\` at 64 KiB/s each with a 64 KiB socket" \
+       "receive buffer, stopped after ${BIGMEM_SLOW_SECONDS}s (\"cut\": still reading then, as intended)." \
+       "Rollforward runs fresh with \`$ROLLFORWARD_JAVA_OPTS\`; its memory is sampled from the admin \`/metrics\`" \
+       "(Netty pooled direct memory, heap, rollforward_buffered_bytes when present) and \`ps\` (RSS), maxima over the phase."
+  python3 - "$OUT" "$BIGMEM_TARGETS" <<'PY2'
+import json, sys, os
+out, targets = sys.argv[1], sys.argv[2].split()
+def load(name):
+    try:
+        return json.loads(open(os.path.join(out, name)).read().strip().splitlines()[-1])
+    except (OSError, ValueError, IndexError):
+        return None
+m = lambda r, k: "n/a" if not r or k not in r.get("max", {}) else f"{r['max'][k]:.0f}"
+print()
+print("| target | phase | clients | 200s | whole and identical | errors | cut | MiB received | max RSS MiB | max Netty direct MiB | max heap MiB | max buffered MiB | error samples |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+for t in targets:
+    for phase in ("fast", "slow"):
+        r, mem = load(f"bigmem-{phase}-{t}.json"), load(f"bigmem-{phase}-mem-{t}.json")
+        if not r:
+            print(f"| {t} | {phase} | skipped | | | | | | | | | | |"); continue
+        print(f"| {t} | {phase} | {r['clients']} | {r['statuses'].get('200', 0)} | {r['identical']} | {r['errors']} | {r['cut']} "
+              f"| {r['bytes'] / 1048576:.0f} | {m(mem, 'rss_mib')} | {m(mem, 'netty_direct_mib')} | {m(mem, 'heap_used_mib')} "
+              f"| {m(mem, 'buffered_mib')} | {'; '.join(e[:100] for e in r.get('error_samples', [])[:2])} |")
+PY2
+  echo
+}
+
 # ---------------------------------------------------------------- failover
 # await_master_serving TARGET: the target serves from the (restarted) master again.
 await_master_serving() {

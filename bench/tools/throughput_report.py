@@ -110,6 +110,27 @@ def print_cpu(size, targets, medians):
         ceiling = f"{m[0] * total / (total - proxy):.0f}" if proxy > 0 and total > proxy else "n/a"
         print(f"| {target} | {proxy:.0f} | {origins:.0f} | {client:.0f} | {total:.0f} "
               f"| {m[0] * total / 1e6:.2f} | {ceiling} | {'%d / %d' % m[8] if m[8] else 'n/a'} |")
+    print_cpu_ratios(size, dict(rows))
+
+
+# Issue 11's CPU goals: Rollforward's proxy CPU per request against the existing tool for the same job.
+CPU_GOALS = (("rollforward-mirror", "nginx-mirror", "mirrored request", 1.0),
+             ("rollforward-single", "haproxy", "pass-through request", 1.2))
+
+
+def print_cpu_ratios(size, rows):
+    lines = []
+    for ours, theirs, what, goal in CPU_GOALS:
+        if ours in rows and theirs in rows and rows[theirs][7][0] > 0:
+            a, b = rows[ours][7][0], rows[theirs][7][0]
+            verdict = "met" if a / b <= goal else f"missed by {a / b - goal:.2f}x ({a - goal * b:.0f} µs)"
+            lines.append(f"| proxy CPU per {what}: {ours} / {theirs} | {a:.0f} / {b:.0f} µs | **{a / b:.2f}x** "
+                         f"| ≤ {goal:.1f}x | {verdict} |")
+    if lines:
+        print(f"\n**{size}B file: proxy CPU ratios** (same run, median of rounds)\n")
+        print("| ratio | µs per request | ratio | goal (issue 11) | verdict |")
+        print("|---|---:|---:|---:|---|")
+        print("\n".join(lines))
 
 
 if __name__ == "__main__":
