@@ -18,13 +18,35 @@ import java.time.Duration;
  *                             Apache's default KeepAliveTimeout of 5s, so the replica never closes a
  *                             connection just as the proxy reuses it)
  * @param connectTimeout       TCP connect timeout to a replica (default 2s)
+ * @param maxQueuedWrites      ordered writes waiting or running, all keys together; one more gets 503
+ *                             (default 10000)
+ * @param maxQueuedWritesPerKey ordered writes waiting or running for one ordering key; one more gets 503
+ *                             (default 1000)
+ * @param maxCompareBody       replies up to this size are compared byte by byte (ignore-body rules,
+ *                             the first differing offset); larger ones by CRC only (default 64KiB)
  */
 public record Limits(long maxRequestBody, int maxHeaderSize, int maxInitialLineLength,
                      long maxResponseBuffer, Duration headerReadTimeout, Duration idleTimeout,
                      int maxConnections, int replicaPoolSize, Duration replicaIdleTimeout,
-                     Duration connectTimeout) {
+                     Duration connectTimeout, int maxQueuedWrites, int maxQueuedWritesPerKey,
+                     long maxCompareBody) {
     public static final Limits DEFAULT = new Limits(
             10L * 1024 * 1024, 16 * 1024, 8 * 1024, 8L * 1024 * 1024,
             Duration.ofSeconds(10), Duration.ofSeconds(60), 10_000, 64,
             Duration.ofSeconds(4), Duration.ofSeconds(2));
+
+    /** The bounds without the write-ordering and comparison ones, which take their defaults. */
+    public Limits(long maxRequestBody, int maxHeaderSize, int maxInitialLineLength, long maxResponseBuffer,
+                  Duration headerReadTimeout, Duration idleTimeout, int maxConnections, int replicaPoolSize,
+                  Duration replicaIdleTimeout, Duration connectTimeout) {
+        this(maxRequestBody, maxHeaderSize, maxInitialLineLength, maxResponseBuffer, headerReadTimeout, idleTimeout,
+                maxConnections, replicaPoolSize, replicaIdleTimeout, connectTimeout, 10_000, 1_000, 64 * 1024);
+    }
+
+    /** The same limits with the ordering bounds given (tests). */
+    public Limits withQueuedWrites(int total, int perKey) {
+        return new Limits(maxRequestBody, maxHeaderSize, maxInitialLineLength, maxResponseBuffer, headerReadTimeout,
+                idleTimeout, maxConnections, replicaPoolSize, replicaIdleTimeout, connectTimeout, total, perKey,
+                maxCompareBody);
+    }
 }

@@ -34,12 +34,16 @@ import java.util.Set;
  * @param admin             the admin port
  * @param agents            heartbeat receiver for replica agents, if any
  * @param cluster           HA pair settings, if any
+ * @param ordering          one order of writes on every replica, when set (default off)
+ * @param divergence        what counts as replies differing and what a differing write does
+ *                          (default: status and body, log only)
  */
 public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, Duration stagger,
                                 Duration perRequestTimeout, Set<Integer> failOnStatus, Limits limits,
                                 Optional<String> servedByHeader, boolean mirror, boolean holdBackPoison,
                                 int ejectAfter, Duration ejectionTime, Duration divergenceLogInterval, AdminConfig admin,
-                                Optional<AgentsConfig> agents, Optional<ClusterConfig> cluster) {
+                                Optional<AgentsConfig> agents, Optional<ClusterConfig> cluster,
+                                Optional<OrderingConfig> ordering, DivergenceConfig divergence) {
 
     public static final Duration DEFAULT_PER_REQUEST_TIMEOUT = Duration.ofSeconds(5);
     public static final Set<Integer> DEFAULT_FAIL_ON_STATUS = Set.of(502, 503, 504);
@@ -52,6 +56,19 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         servedByHeader = servedByHeader == null ? Optional.empty() : servedByHeader;
         agents = agents == null ? Optional.empty() : agents;
         cluster = cluster == null ? Optional.empty() : cluster;
+        ordering = ordering == null ? Optional.empty() : ordering;
+        divergence = divergence == null ? DivergenceConfig.DEFAULT : divergence;
+    }
+
+    /** Without write ordering and with the default divergence rules. */
+    public RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, Duration stagger,
+                             Duration perRequestTimeout, Set<Integer> failOnStatus, Limits limits,
+                             Optional<String> servedByHeader, boolean mirror, boolean holdBackPoison,
+                             int ejectAfter, Duration ejectionTime, Duration divergenceLogInterval, AdminConfig admin,
+                             Optional<AgentsConfig> agents, Optional<ClusterConfig> cluster) {
+        this(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits, servedByHeader, mirror, holdBackPoison,
+                ejectAfter, ejectionTime, divergenceLogInterval, admin, agents, cluster, Optional.empty(),
+                DivergenceConfig.DEFAULT);
     }
 
     /** Defaults for everything but {@code listen} and {@code replicas}; for tests and the demo. */
@@ -75,6 +92,8 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         b.admin = admin;
         b.agents = agents;
         b.cluster = cluster;
+        b.ordering = ordering;
+        b.divergence = divergence;
         return b;
     }
 
@@ -118,6 +137,14 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         return toBuilder().cluster(Optional.of(value)).build();
     }
 
+    public RollforwardConfig withOrdering(OrderingConfig value) {
+        return toBuilder().ordering(Optional.of(value)).build();
+    }
+
+    public RollforwardConfig withDivergence(DivergenceConfig value) {
+        return toBuilder().divergence(value).build();
+    }
+
     /** Every value starts at its default; {@link ConfigLoader} validates what it sets. */
     public static final class Builder {
         private final HostPort listen;
@@ -135,6 +162,8 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         private AdminConfig admin = AdminConfig.DEFAULT;
         private Optional<AgentsConfig> agents = Optional.empty();
         private Optional<ClusterConfig> cluster = Optional.empty();
+        private Optional<OrderingConfig> ordering = Optional.empty();
+        private DivergenceConfig divergence = DivergenceConfig.DEFAULT;
 
         public Builder(HostPort listen, List<ReplicaConfig> replicas) {
             this.listen = listen;
@@ -155,11 +184,13 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         public Builder admin(AdminConfig value) { admin = value; return this; }
         public Builder agents(Optional<AgentsConfig> value) { agents = value; return this; }
         public Builder cluster(Optional<ClusterConfig> value) { cluster = value; return this; }
+        public Builder ordering(Optional<OrderingConfig> value) { ordering = value; return this; }
+        public Builder divergence(DivergenceConfig value) { divergence = value; return this; }
 
         public RollforwardConfig build() {
             return new RollforwardConfig(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits,
                     servedByHeader, mirror, holdBackPoison, ejectAfter, ejectionTime, divergenceLogInterval, admin, agents,
-                    cluster);
+                    cluster, ordering, divergence);
         }
     }
 }

@@ -174,7 +174,7 @@ class ConfigErrorsTest {
                 c(BASE + "<<: {stagger: 1s}\n",
                         "r.yaml:5:1: <<: unknown key '<<' (expected one of: listen, replicas, stagger, per-request-timeout, "
                                 + "fail-on-status, served-by-header, mirror, hold-back-poison, eject-after, ejection-time, divergence-log-interval, "
-                                + "limits, admin, agents, cluster)"),
+                                + "limits, admin, agents, cluster, ordering, divergence)"),
                 c(BASE + "? [a, b]\n: c\n",
                         "r.yaml:5:3: a list as a key (expected: a plain key)"));
     }

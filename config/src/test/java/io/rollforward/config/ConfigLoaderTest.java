@@ -39,7 +39,7 @@ class ConfigLoaderTest {
                 rejoin: {hook: [/usr/local/bin/resync, web2], timeout: 90s}
               - name: web3.b_c-d
                 url: http://web3.example:80
-                rejoin: immediate
+                rejoin: manual
             stagger: 20ms
             per-request-timeout: 4s
             fail-on-status: [500, 503]
@@ -50,7 +50,10 @@ class ConfigLoaderTest {
             divergence-log-interval: 1m
             limits: {max-request-body: 1MiB, max-header-size: 8KiB, max-initial-line-length: 4096,
                      max-response-buffer: 2MB, header-read-timeout: 5s, idle-timeout: 2m, max-connections: 100,
-                     replica-pool-size: 8, replica-idle-timeout: 15s, connect-timeout: 500ms}
+                     replica-pool-size: 8, replica-idle-timeout: 15s, connect-timeout: 500ms,
+                     max-queued-writes: 500, max-queued-writes-per-key: 50, max-compare-body: 16KiB}
+            ordering: {methods: [POST, PUT], key: "header:X-Tenant", reads: after-writes}
+            divergence: {compare-headers: [Content-Type, Location], ignore-body: ['"ts":[0-9]+'], on-write: eject}
             admin: {listen: "[::1]:9902", token-file: admin.token}
             agents: {listen: 0.0.0.0:695, key-file: /secrets/agents.key, keepalive: 200ms, warntime: 1s, deadtime: 2s, initdead: 6s}
             cluster:
@@ -84,10 +87,12 @@ class ConfigLoaderTest {
                         new ReplicaConfig("web2", new HostPort("2001:db8::12", 8081), Optional.empty(), Optional.empty(),
                                 new RejoinConfig(RejoinConfig.Policy.HOOK, List.of("/usr/local/bin/resync", "web2"),
                                         Duration.ofSeconds(90))),
-                        ReplicaConfig.of("web3.b_c-d", new HostPort("web3.example", 80))),
+                        new ReplicaConfig("web3.b_c-d", new HostPort("web3.example", 80), Optional.empty(),
+                                Optional.empty(), new RejoinConfig(RejoinConfig.Policy.MANUAL, List.of(),
+                                Duration.ofSeconds(60)))),
                 Duration.ofMillis(20), Duration.ofSeconds(4), Set.of(500, 503),
                 new Limits(1 << 20, 8192, 4096, 2_000_000, Duration.ofSeconds(5), Duration.ofMinutes(2), 100, 8,
-                        Duration.ofSeconds(15), Duration.ofMillis(500)),
+                        Duration.ofSeconds(15), Duration.ofMillis(500), 500, 50, 16 * 1024),
                 Optional.of("X-Replica"), true, false, 0, Duration.ofSeconds(30), Duration.ofMinutes(1),
                 new AdminConfig(new HostPort("::1", 9902), Optional.of(DIR.resolve("admin.token"))),
                 Optional.of(new AgentsConfig(new HostPort("0.0.0.0", 695), Path.of("/secrets/agents.key"),
@@ -104,7 +109,11 @@ class ConfigLoaderTest {
                                 new GarpConfig(3, Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofMinutes(1)))),
                         "proxy-b", true, List.of("10.1.0.254", "gw.example"),
                         new NotifyConfig(List.of("/bin/notify", "active"), List.of("/bin/notify", "standby"), List.of(),
-                                Duration.ofSeconds(5)))));
+                                Duration.ofSeconds(5)))),
+                Optional.of(new OrderingConfig(Set.of("POST", "PUT"), OrderingConfig.Key.header("X-Tenant"),
+                        OrderingConfig.Reads.AFTER_WRITES)),
+                new DivergenceConfig(List.of("Content-Type", "Location"), List.of("\"ts\":[0-9]+"),
+                        DivergenceConfig.OnWrite.EJECT));
         assertThat(config).isEqualTo(expected);
         // Priority order is the file's order: the first replica is the master.
         assertThat(config.replicas()).extracting(ReplicaConfig::name).containsExactly("web1", "web2", "web3.b_c-d");

@@ -21,9 +21,17 @@ final class LimitsReader {
         int poolSize = limits.atLeast("replica-pool-size", 0, d.replicaPoolSize());
         Duration replicaIdleTimeout = limits.positive("replica-idle-timeout", d.replicaIdleTimeout());
         Duration connectTimeout = limits.positive("connect-timeout", d.connectTimeout());
+        int maxQueuedWrites = limits.atLeast("max-queued-writes", 1, d.maxQueuedWrites());
+        int maxQueuedWritesPerKey = limits.atLeast("max-queued-writes-per-key", 1, d.maxQueuedWritesPerKey());
+        if (limits.ok("max-queued-writes")) {
+            limits.rule("max-queued-writes-per-key", maxQueuedWritesPerKey <= maxQueuedWrites,
+                    "<= max-queued-writes " + maxQueuedWrites);
+        }
+        long maxCompareBody = size(limits, "max-compare-body", d.maxCompareBody(), Integer.MAX_VALUE);
         limits.finish();
         return new Limits(maxRequestBody, maxHeaderSize, maxInitialLine, maxResponseBuffer, headerReadTimeout,
-                idleTimeout, maxConnections, poolSize, replicaIdleTimeout, connectTimeout);
+                idleTimeout, maxConnections, poolSize, replicaIdleTimeout, connectTimeout, maxQueuedWrites,
+                maxQueuedWritesPerKey, maxCompareBody);
     }
 
     /**

@@ -3,9 +3,11 @@ package io.rollforward.config.internal;
 import io.rollforward.config.AdminConfig;
 import io.rollforward.config.AgentsConfig;
 import io.rollforward.config.ClusterConfig;
+import io.rollforward.config.DivergenceConfig;
 import io.rollforward.config.DurationValue;
 import io.rollforward.config.HostPort;
 import io.rollforward.config.Limits;
+import io.rollforward.config.OrderingConfig;
 import io.rollforward.config.ReplicaConfig;
 import io.rollforward.config.RollforwardConfig;
 import io.rollforward.config.Timing;
@@ -30,7 +32,8 @@ public final class ProxyFileReader {
     /** Reads every setting, reporting problems to {@code root.problems()}; the result is only valid if none. */
     public static RollforwardConfig read(Section root, Path baseDir) {
         HostPort listen = root.required("listen", ScalarType.LISTEN_ADDRESS).orElse(NO_ADDRESS);
-        List<ReplicaConfig> replicas = ReplicaReader.readAll(root, root.has("agents"));
+        boolean ordered = root.has("ordering");
+        List<ReplicaConfig> replicas = ReplicaReader.readAll(root, root.has("agents"), ordered);
         Duration stagger = root.duration("stagger", Duration.ZERO);
         Duration perRequestTimeout = root.positive("per-request-timeout", RollforwardConfig.DEFAULT_PER_REQUEST_TIMEOUT);
         if (root.ok("per-request-timeout")) {
@@ -54,12 +57,19 @@ public final class ProxyFileReader {
         Optional<AgentsConfig> agents = agentsSection.map(section -> agents(section, baseDir));
         Optional<ClusterConfig> cluster = root.section("cluster", "{node: a, peer: b, key-file: authkey, udp: {...}}")
                 .map(section -> ClusterReader.read(section, baseDir));
+        Optional<OrderingConfig> ordering = root.section("ordering", "{methods: [POST, PUT], key: service, reads: free}")
+                .map(OrderingReader::read);
+        // Pass-through sends a write to one replica only: there is no order across replicas to keep.
+        root.rule("mirror", mirror || ordering.isEmpty(), "true with 'ordering': pass-through runs writes on one replica");
+        DivergenceConfig divergence = root.section("divergence",
+                        "{compare-headers: [Content-Type], ignore-body: ['\"ts\":[0-9]+'], on-write: log}")
+                .map(section -> DivergenceReader.read(section, ordered)).orElse(DivergenceConfig.DEFAULT);
         adminPortClash(root, listen, adminSection, admin);
         agentsPortClash(agentsSection, agents, cluster);
         root.finish();
         return new RollforwardConfig(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits,
                 servedByHeader, mirror, holdBackPoison, ejectAfter, ejectionTime, divergenceLogInterval, admin, agents,
-                cluster);
+                cluster, ordering, divergence);
     }
 
     /** The client and admin ports are both TCP: one port cannot serve both. */

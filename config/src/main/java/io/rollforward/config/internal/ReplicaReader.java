@@ -27,7 +27,8 @@ final class ReplicaReader {
     private ReplicaReader() {
     }
 
-    static List<ReplicaConfig> readAll(Section root, boolean agentsSection) {
+    /** @param ordered whether the file orders writes: then no replica may rejoin by itself */
+    static List<ReplicaConfig> readAll(Section root, boolean agentsSection, boolean ordered) {
         Optional<SequenceNode> sequence = root.sequence("replicas", "a list of replicas, master first");
         if (sequence.isEmpty()) {
             if (!root.has("replicas")) {
@@ -50,7 +51,7 @@ final class ReplicaReader {
                     "a replica: {name: web1, url: http://10.0.0.11:80}");
             if (section.isPresent()) {
                 Section replica = section.get();
-                ReplicaConfig config = read(replica, agentsSection);
+                ReplicaConfig config = read(replica, agentsSection, ordered);
                 unique(replica, "name", config.name(), nameOwners, path);
                 // Two entries for one server would run every request, writes included, twice on it.
                 unique(replica, "url", config.address().toString(), urlOwners, path);
@@ -68,7 +69,7 @@ final class ReplicaReader {
         }
     }
 
-    private static ReplicaConfig read(Section replica, boolean agentsSection) {
+    private static ReplicaConfig read(Section replica, boolean agentsSection, boolean ordered) {
         String name = replica.required("name", ScalarType.NAME).orElse("?");
         HostPort address = replica.required("url", ScalarType.HTTP_ORIGIN).orElse(NO_ADDRESS);
         Optional<String> agent = replica.optional("agent", ScalarType.NAME);
@@ -77,6 +78,10 @@ final class ReplicaReader {
         Optional<CheckConfig> check = replica.section("check",
                 "a check: {request: /.testpage, expect-status: 200, interval: 2s}").map(ReplicaReader::check);
         RejoinConfig rejoin = replica.node("rejoin").map(node -> rejoin(node, replica)).orElse(RejoinConfig.IMMEDIATE);
+        // A replica taken out of step missed a write: coming back by itself would serve a state the
+        // others do not share.
+        replica.rule("rejoin", !ordered || rejoin.policy() != RejoinConfig.Policy.IMMEDIATE,
+                "manual or {hook: [...]} with 'ordering': a replica out of step must be resynced before it rejoins");
         replica.finish();
         return new ReplicaConfig(name, address, check, agent, rejoin);
     }
