@@ -19,7 +19,9 @@ import io.rollforward.proxy.front.FrontInitializer;
 import io.rollforward.proxy.front.InflightExchanges;
 import io.rollforward.proxy.ha.HaNode;
 import io.rollforward.proxy.health.HealthMonitor;
+import io.rollforward.proxy.metrics.OrderingMeters;
 import io.rollforward.proxy.metrics.ProxyMetrics;
+import io.rollforward.proxy.ordering.StepKeeper;
 import io.rollforward.proxy.replica.Replica;
 import io.rollforward.proxy.replica.ReplicaSet;
 import io.rollforward.proxy.transport.Transport;
@@ -54,6 +56,7 @@ public final class Rollforward implements AutoCloseable {
     private Channel frontChannel;
     private InetSocketAddress adminAddress;
     private HaNode ha;
+    private StepKeeper steps = StepKeeper.OFF;
 
     private Rollforward(RollforwardConfig config) {
         this.config = config;
@@ -99,8 +102,16 @@ public final class Rollforward implements AutoCloseable {
             metrics.clientRejected(reason);
             extraFrontEvents.rejected(reason);
         };
+        config.ordering().ifPresent(ordering -> {
+            OrderingMeters meters = new OrderingMeters(metrics.registry(), ordering.key().kind().tag(),
+                    () -> steps.queuedWrites(), config.replicas().stream().map(r -> r.name()).toList());
+            steps = StepKeeper.of(ordering, config.limits(), config.divergence().onWrite(), meters, (replica, reason) -> {
+                meters.outOfStep(replica);
+                health.outOfStep(replica, reason);
+            });
+        });
         exchanges = new ExchangeFactory(replicas, ExchangeSettings.from(config), events,
-                new DivergenceLog(config.divergenceLogInterval().toNanos()), new InflightExchanges());
+                new DivergenceLog(config.divergenceLogInterval().toNanos()), new InflightExchanges(), steps);
         front = new FrontInitializer(config.limits(), exchanges, frontEvents);
 
         OperatorActions actions = new OperatorActions(health, this::stopAccepting, () -> ha != null ? ha.failover()
@@ -172,6 +183,9 @@ public final class Rollforward implements AutoCloseable {
             m.put("cluster", ha.status());
         }
         m.put("inflight_requests", exchanges.inflight().size());
+        if (steps.on()) {
+            m.put("ordering", steps.status());
+        }
         m.put("client_connections", front.openConnections());
         return m;
     }

@@ -18,6 +18,9 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.rollforward.proxy.ordering.OutOfStepRule;
+import io.rollforward.proxy.ordering.StepKeeper;
+import io.rollforward.proxy.ordering.WriteOrder;
 import io.rollforward.proxy.replica.Replica;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -60,10 +63,13 @@ public final class Exchange {
     private final DivergenceLog divergenceLog;
     private final ClientReply front;
     private final List<ReplicaCall> calls;
+    private final StepKeeper steps;
+    private final WriteOrder.Admission admission;
 
     private ReplicaRequest replicaRequest;
     private FailureCause masterFailure;
     private ReplicaCall chosen;
+    private ByteBuf sentBody; // the sent reply's body, kept for the comparison (small replies only)
     private boolean replied;
     private boolean keepAliveReply;
     private boolean clientGone;
@@ -75,6 +81,16 @@ public final class Exchange {
      */
     public Exchange(Channel client, FullHttpRequest request, List<Replica> replicas, ExchangeSettings settings,
                     ExchangeEvents events, DivergenceLog divergenceLog, ClientReply front) {
+        this(client, request, replicas, settings, events, divergenceLog, front, StepKeeper.OFF, null);
+    }
+
+    /**
+     * @param steps     judges the replicas' step once an ordered write is done
+     * @param admission the request's places in the write order, one per replica; null when not ordered
+     */
+    public Exchange(Channel client, FullHttpRequest request, List<Replica> replicas, ExchangeSettings settings,
+                    ExchangeEvents events, DivergenceLog divergenceLog, ClientReply front, StepKeeper steps,
+                    WriteOrder.Admission admission) {
         this.client = client;
         this.request = request;
         this.clientKeepAlive = HttpUtil.isKeepAlive(request);
@@ -85,8 +101,14 @@ public final class Exchange {
         this.divergenceLog = divergenceLog;
         this.front = front;
         this.calls = new ArrayList<>(replicas.size());
+        this.steps = steps;
+        this.admission = admission;
         for (Replica r : replicas) {
-            calls.add(new ReplicaCall(this, r, client.eventLoop()));
+            ReplicaCall call = new ReplicaCall(this, r, client.eventLoop());
+            if (admission != null) {
+                call.orderedBy(admission.ticket(r.name())); // ORDERING HOOK: each call's place
+            }
+            calls.add(call);
         }
     }
 
@@ -291,6 +313,10 @@ public final class Exchange {
         }
         keepAliveReply = clientKeepAlive && client.isActive();
         setConnection(headers, keepAliveReply);
+        if (settings.divergenceRules().comparesBytes(body.readableBytes())) {
+            sentBody = body; // DIVERGENCE HOOK: kept for the byte comparison; the client gets its own view
+            body = body.retainedDuplicate();
+        }
         client.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, call.head().status(), body,
                         headers, EmptyHttpHeaders.INSTANCE))
                 .addListener(keepAliveReply ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
@@ -384,8 +410,13 @@ public final class Exchange {
         }
         finished = true;
         compareReplies();
+        judgeStep(); // ORDERING HOOK (every call terminal): out_of_step verdicts
         for (ReplicaCall c : calls) {
             c.releaseBody();
+        }
+        if (sentBody != null) {
+            sentBody.release();
+            sentBody = null;
         }
         request.release();
         events.inflightDecrement();
@@ -396,21 +427,65 @@ public final class Exchange {
         if (chosen == null || chosen.state() != ReplicaCall.State.COMPLETE) {
             return;
         }
+        DivergenceRules rules = settings.divergenceRules();
+        String method = request.method().name();
+        String sent = chosen.replica().name();
         for (ReplicaCall c : calls) {
             if (c == chosen || c.state() != ReplicaCall.State.COMPLETE || c.failedByStatus()) {
                 continue;
             }
+            String other = c.replica().name();
             if (c.status() != chosen.status()) {
                 events.divergence(DivergenceKind.STATUS);
-                divergenceLog.record(DivergenceKind.STATUS, request.method().name(), request.uri(),
-                        chosen.replica().name() + " status " + chosen.status(),
-                        c.replica().name() + " status " + c.status());
-            } else if (c.digest() != chosen.digest()) {
+                divergenceLog.record(DivergenceKind.STATUS, method, request.uri(), sent + " status " + chosen.status(),
+                        other + " status " + c.status());
+                continue;
+            }
+            String header = rules.differingHeader(chosen.head().headers(), c.head().headers(), true);
+            if (header != null) {
+                events.divergence(DivergenceKind.HEADER);
+                divergenceLog.record(DivergenceKind.HEADER, method, request.uri(), sent + " " + header,
+                        other + " " + rules.differingHeader(chosen.head().headers(), c.head().headers(), false));
+                continue;
+            }
+            DivergenceRules.BodyDifference body = rules.compareBodies(sentBody, chosen.digest(), c.bufferedBody(), c.digest());
+            if (body != null) {
                 events.divergence(DivergenceKind.BODY);
-                divergenceLog.record(DivergenceKind.BODY, request.method().name(), request.uri(),
-                        chosen.replica().name() + " body crc32c " + Long.toHexString(chosen.digest()),
-                        c.replica().name() + " body crc32c " + Long.toHexString(c.digest()));
+                divergenceLog.record(DivergenceKind.BODY, method, request.uri(), sent + " " + body.describe(true),
+                        other + " " + body.describe(false));
             }
         }
+    }
+
+    /** An ordered write is done everywhere: who missed it, or answered it otherwise, is out of step. */
+    private void judgeStep() {
+        if (admission == null) {
+            return;
+        }
+        List<OutOfStepRule.Copy> copies = new ArrayList<>(calls.size());
+        OutOfStepRule.Copy sent = null;
+        for (ReplicaCall c : calls) {
+            String name = c.replica().name();
+            OutOfStepRule.Copy copy;
+            if (c.state() == ReplicaCall.State.COMPLETE) {
+                copy = OutOfStepRule.Copy.answered(name, c.status());
+            } else if (missed(c)) {
+                copy = OutOfStepRule.Copy.missed(name, c.cause().tag() + ": " + c.detail());
+            } else {
+                copy = OutOfStepRule.Copy.notSent(name);
+            }
+            if (c == chosen && c.state() == ReplicaCall.State.COMPLETE && !c.failedByStatus()) {
+                sent = copy;
+            }
+            copies.add(copy);
+        }
+        steps.judge(admission, request.method().name() + " " + request.uri(), sent, copies);
+    }
+
+    /** Failed in a way that leaves unknown whether the replica applied the request. */
+    private boolean missed(ReplicaCall c) {
+        FailureCause cause = c.cause();
+        boolean unknown = cause == FailureCause.TIMEOUT || cause == FailureCause.RESET || cause == FailureCause.CONNECT;
+        return unknown && !(clientGone && c == chosen);
     }
 }

@@ -15,10 +15,11 @@ import java.util.Optional;
  * @param servedByHeader    header naming the replica that served, or null
  * @param holdBackPoison    query-of-death guard
  * @param mirror            false: backups get a copy only when the master failed (pass-through)
+ * @param divergenceRules   what counts as two replies differing
  */
 public record ExchangeSettings(long staggerNanos, long timeoutNanos, BitSet failOnStatus,
                                long maxResponseBuffer, AsciiString servedByHeader, boolean holdBackPoison,
-                               boolean mirror) {
+                               boolean mirror, DivergenceRules divergenceRules) {
 
     public static ExchangeSettings from(RollforwardConfig config) {
         BitSet fail = new BitSet(600);
@@ -26,7 +27,8 @@ public record ExchangeSettings(long staggerNanos, long timeoutNanos, BitSet fail
         Optional<String> header = config.servedByHeader();
         return new ExchangeSettings(config.stagger().toNanos(), config.perRequestTimeout().toNanos(), fail,
                 config.limits().maxResponseBuffer(), header.map(AsciiString::of).orElse(null),
-                config.holdBackPoison(), config.mirror());
+                config.holdBackPoison(), config.mirror(),
+                new DivergenceRules(config.divergence(), config.limits().maxCompareBody()));
     }
 
     boolean failsOn(int status) {

@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.rollforward.proxy.ordering.OrderTicket;
 import io.rollforward.proxy.replica.Replica;
 import io.rollforward.proxy.replica.ReplicaConnection;
 import io.rollforward.proxy.replica.ResponseSink;
@@ -19,7 +20,8 @@ import java.util.zip.CRC32C;
  * and reports every step to the {@link Exchange}, which decides what the client gets.
  */
 final class ReplicaCall implements ResponseSink {
-    enum State { STAGGERED, CONNECTING, AWAITING, RECEIVING, COMPLETE, FAILED }
+    /** QUEUED: ordered, waiting for this replica's turn in the write order (the timeout already runs). */
+    enum State { STAGGERED, QUEUED, CONNECTING, AWAITING, RECEIVING, COMPLETE, FAILED }
 
     private final Exchange exchange;
     private final Replica replica;
@@ -30,6 +32,8 @@ final class ReplicaCall implements ResponseSink {
     private boolean retried;
     private ScheduledFuture<?> timer;
     private long dispatchedAt;
+    private OrderTicket ticket;
+    private long queuedAt;
 
     private HttpResponse head;
     private boolean replicaKeepAlive;
@@ -101,6 +105,16 @@ final class ReplicaCall implements ResponseSink {
         return failedByStatus;
     }
 
+    /** The body buffered so far, still owned by this call (null when taken, dropped or released). */
+    io.netty.buffer.ByteBuf bufferedBody() {
+        return body;
+    }
+
+    /** ORDERING: this copy is ordered; it is sent only when {@code place} has its turn. */
+    void orderedBy(OrderTicket place) {
+        ticket = place;
+    }
+
     /** Hands the buffered body over to the caller (the client reply). */
     CompositeByteBuf takeBody() {
         CompositeByteBuf b = body;
@@ -112,16 +126,38 @@ final class ReplicaCall implements ResponseSink {
         timer = loop.schedule(this::dispatch, delayNanos, TimeUnit.NANOSECONDS);
     }
 
-    /** Sends the copy now (cancels a pending stagger). */
+    /** Sends the copy now (cancels a pending stagger), or when its turn comes if it is ordered. */
     void dispatch() {
         if (state != State.STAGGERED) {
             return;
         }
         cancelTimer();
+        timer = loop.schedule(this::onTimeout, exchange.settings().timeoutNanos(), TimeUnit.NANOSECONDS);
+        // ORDERING HOOK (dispatch step): wait for this replica's turn; the time queued counts
+        // against per-request-timeout, the timer above already runs.
+        if (ticket != null && !ticket.hasTurn()) {
+            state = State.QUEUED;
+            queuedAt = System.nanoTime();
+            ticket.awaitTurn(this::send);
+            return;
+        }
+        send();
+    }
+
+    private void send() {
+        if (state != State.STAGGERED && state != State.QUEUED) {
+            return;
+        }
         state = State.CONNECTING;
         dispatchedAt = System.nanoTime();
-        timer = loop.schedule(this::onTimeout, exchange.settings().timeoutNanos(), TimeUnit.NANOSECONDS);
         connect();
+    }
+
+    /** ORDERING HOOK ("reply complete" and "failed" points): the next ordered request may go to this replica. */
+    private void releaseTurn() {
+        if (ticket != null) {
+            ticket.release();
+        }
     }
 
     /** Pass-through: the master's reply was good, so this backup copy is not needed. */
@@ -130,6 +166,7 @@ final class ReplicaCall implements ResponseSink {
             cancelTimer();
             state = State.FAILED;
             detail = "not sent: the master answered (mirror: false)";
+            releaseTurn();
         }
     }
 
@@ -211,6 +248,7 @@ final class ReplicaCall implements ResponseSink {
     private void complete() {
         state = State.COMPLETE;
         cancelTimer();
+        releaseTurn();
         exchange.events().replicaLatency(replica.name(), System.nanoTime() - dispatchedAt);
         if (replicaKeepAlive) {
             connection.release();
@@ -241,9 +279,15 @@ final class ReplicaCall implements ResponseSink {
     }
 
     private void onTimeout() {
-        if (!terminal()) {
-            fail(FailureCause.TIMEOUT, "no full reply within " + TimeUnit.NANOSECONDS.toMillis(exchange.settings().timeoutNanos()) + "ms");
+        if (terminal()) {
+            return;
         }
+        String why = "no full reply within " + TimeUnit.NANOSECONDS.toMillis(exchange.settings().timeoutNanos()) + "ms";
+        if (queuedAt != 0) {
+            long queued = (state == State.QUEUED ? System.nanoTime() : dispatchedAt) - queuedAt;
+            why += ", " + TimeUnit.NANOSECONDS.toMillis(queued) + "ms of it queued behind earlier writes";
+        }
+        fail(FailureCause.TIMEOUT, why);
     }
 
     /** Marked DOWN by a health source while in flight: give up on this copy at once. */
@@ -271,6 +315,7 @@ final class ReplicaCall implements ResponseSink {
         cause = failure;
         detail = why;
         cancelTimer();
+        releaseTurn();
         releaseBody();
         if (connection != null) {
             connection.discard();

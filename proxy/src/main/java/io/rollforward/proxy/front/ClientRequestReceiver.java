@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.TransferEncodingNotAllowedException;
 import io.netty.util.ReferenceCountUtil;
 import io.rollforward.proxy.exchange.ClientReply;
 import io.rollforward.proxy.exchange.Exchange;
+import io.rollforward.proxy.ordering.WriteQueueFull;
 import java.util.ArrayDeque;
 
 /**
@@ -127,7 +128,17 @@ final class ClientRequestReceiver extends ChannelInboundHandlerAdapter implement
             reject(result.cause());
             return;
         }
-        Exchange exchange = exchanges.create(ctx.channel(), request, this);
+        Exchange exchange;
+        try {
+            exchange = exchanges.create(ctx.channel(), request, this);
+        } catch (WriteQueueFull full) {
+            request.release();
+            closing = true;
+            releaseQueued();
+            events.rejected(FrontEvents.WRITE_QUEUE_FULL);
+            ErrorReplies.sendAndClose(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "write queue full: " + full.getMessage());
+            return;
+        }
         if (exchange == null) {
             request.release();
             closing = true;

@@ -17,6 +17,8 @@ public interface FrontEvents {
     String HEADER_TIMEOUT = "header_timeout";
     String TOO_MANY_CONNECTIONS = "too_many_connections";
     String NO_REPLICA = "no_replica";
+    /** An ordered write over limits.max-queued-writes(-per-key). */
+    String WRITE_QUEUE_FULL = "write_queue_full";
 
     FrontEvents NONE = reason -> {
     };

@@ -47,8 +47,9 @@ public final class ReplicaHealth {
         return replica;
     }
 
-    /** A source's verdict; repeated verdicts are cheap no-ops. */
-    public void report(HealthSource source, boolean up, String reason) {
+    /** A source's verdict; repeated verdicts are cheap no-ops. Returns true when it changed this source's verdict. */
+    public boolean report(HealthSource source, boolean up, String reason) {
+        boolean changed = false;
         boolean takeOut = false;
         boolean readmit = false;
         synchronized (this) {
@@ -58,11 +59,13 @@ public final class ReplicaHealth {
                     passiveEjections++;
                 }
                 if (downBy.put(source, reason) == null) {
+                    changed = true;
                     log.info("replica {}: {} says DOWN ({})", replica.name(), source.tag(), reason);
                 }
                 waiting = Waiting.NOTHING;
                 takeOut = first && replica.inService();
             } else if (downBy.remove(source) != null) {
+                changed = true;
                 log.info("replica {}: {} says UP ({})", replica.name(), source.tag(), reason);
                 readmit = downBy.isEmpty() && !replica.inService();
             }
@@ -75,6 +78,49 @@ public final class ReplicaHealth {
         } else if (readmit) {
             rejoin();
         }
+        return changed;
+    }
+
+    /**
+     * The replica failed an ordered write another replica answered: DOWN until it is resynced. With
+     * {@code rejoin: hook} the hook runs now and its exit 0 clears the verdict; otherwise (manual) the
+     * admin call does. Repeated verdicts while it is out do nothing more.
+     */
+    public void outOfStep(String reason) {
+        if (!report(HealthSource.OUT_OF_STEP, false, reason)) {
+            return;
+        }
+        log.warn("replica {} is out of step: {}; it stays out until it is resynced and rejoined", replica.name(), reason);
+        RejoinConfig policy = replica.config().rejoin();
+        if (policy.policy() != RejoinConfig.Policy.HOOK) {
+            synchronized (this) {
+                waiting = Waiting.MANUAL;
+            }
+            log.warn("replica {} waits for POST /replicas/{}/rejoin once its state is the others' again",
+                    replica.name(), replica.name());
+            return;
+        }
+        synchronized (this) {
+            waiting = Waiting.HOOK;
+        }
+        hook.run(replica, policy).thenAccept(ok -> {
+            boolean admit;
+            synchronized (this) {
+                if (ok) {
+                    downBy.remove(HealthSource.OUT_OF_STEP);
+                }
+                admit = ok && waiting == Waiting.HOOK && downBy.isEmpty();
+                if (!ok) {
+                    waiting = Waiting.MANUAL;
+                }
+            }
+            if (admit) {
+                admit("rejoin hook exited 0 after out_of_step");
+            } else if (!ok) {
+                log.error("replica {} stays out of step: its rejoin hook failed; fix it, then POST /replicas/{}/rejoin",
+                        replica.name(), replica.name());
+            }
+        });
     }
 
     /** How many times passive checks ejected the replica; an active check's streak restarts at each. */
@@ -105,6 +151,9 @@ public final class ReplicaHealth {
                 hook.run(replica, policy).thenAccept(ok -> {
                     boolean admit;
                     synchronized (this) {
+                        if (ok) {
+                            downBy.remove(HealthSource.OUT_OF_STEP); // the hook resynced it
+                        }
                         admit = ok && waiting == Waiting.HOOK && downBy.isEmpty();
                     }
                     if (admit) {
@@ -121,12 +170,18 @@ public final class ReplicaHealth {
         }
     }
 
-    /** The admin call; returns why not when the replica cannot rejoin now, else null. */
+    /**
+     * The admin call; returns why not when the replica cannot rejoin now, else null. The operator's
+     * call is also the word that an out-of-step replica was resynced: it clears that verdict.
+     */
     public String adminRejoin() {
         synchronized (this) {
-            if (!downBy.isEmpty()) {
-                return "replica " + replica.name() + " is still DOWN by " + String.join(", ", reasons().keySet());
+            Map<String, String> holding = reasons();
+            holding.remove(HealthSource.OUT_OF_STEP.tag());
+            if (!holding.isEmpty()) {
+                return "replica " + replica.name() + " is still DOWN by " + String.join(", ", holding.keySet());
             }
+            downBy.remove(HealthSource.OUT_OF_STEP);
             if (replica.inService()) {
                 return "replica " + replica.name() + " is already in service";
             }
