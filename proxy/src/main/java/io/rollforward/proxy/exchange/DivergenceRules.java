@@ -48,10 +48,12 @@ public final class DivergenceRules {
 
     /** Where two bodies first differ, after the ignore rules. */
     public record BodyDifference(long offset, String sent, String other) {
-        /** How the sample line names it, for each side. */
+        /** How the sample line names it: "sent X {sent side} but Y {other side}". */
         String describe(boolean sentSide) {
-            String excerpt = sentSide ? sent : other;
-            return offset < 0 ? excerpt : "body differs at offset " + offset + ": " + excerpt;
+            if (offset < 0) {
+                return sentSide ? sent : other;
+            }
+            return sentSide ? "body differs at offset " + offset + ": " + sent : "has " + other;
         }
     }
 

@@ -100,27 +100,7 @@ public final class ReplicaHealth {
                     replica.name(), replica.name());
             return;
         }
-        synchronized (this) {
-            waiting = Waiting.HOOK;
-        }
-        hook.run(replica, policy).thenAccept(ok -> {
-            boolean admit;
-            synchronized (this) {
-                if (ok) {
-                    downBy.remove(HealthSource.OUT_OF_STEP);
-                }
-                admit = ok && waiting == Waiting.HOOK && downBy.isEmpty();
-                if (!ok) {
-                    waiting = Waiting.MANUAL;
-                }
-            }
-            if (admit) {
-                admit("rejoin hook exited 0 after out_of_step");
-            } else if (!ok) {
-                log.error("replica {} stays out of step: its rejoin hook failed; fix it, then POST /replicas/{}/rejoin",
-                        replica.name(), replica.name());
-            }
-        });
+        runHook(policy, "rejoin hook exited 0 after out_of_step");
     }
 
     /** How many times passive checks ejected the replica; an active check's streak restarts at each. */
@@ -144,30 +124,32 @@ public final class ReplicaHealth {
                 log.warn("replica {} is healthy again and waits for POST /replicas/{}/rejoin (rejoin: manual)",
                         replica.name(), replica.name());
             }
-            case HOOK -> {
-                synchronized (this) {
-                    waiting = Waiting.HOOK;
-                }
-                hook.run(replica, policy).thenAccept(ok -> {
-                    boolean admit;
-                    synchronized (this) {
-                        if (ok) {
-                            downBy.remove(HealthSource.OUT_OF_STEP); // the hook resynced it
-                        }
-                        admit = ok && waiting == Waiting.HOOK && downBy.isEmpty();
-                    }
-                    if (admit) {
-                        admit("rejoin hook exited 0");
-                    } else if (!ok) {
-                        synchronized (this) {
-                            waiting = Waiting.MANUAL;
-                        }
-                        log.error("replica {} stays out: its rejoin hook failed; fix it, then POST /replicas/{}/rejoin",
-                                replica.name(), replica.name());
-                    }
-                });
-            }
+            case HOOK -> runHook(policy, "rejoin hook exited 0");
         }
+    }
+
+    /** Runs the rejoin hook; its exit 0 also clears out_of_step (it resynced the replica). */
+    private void runHook(RejoinConfig policy, String admitted) {
+        synchronized (this) {
+            waiting = Waiting.HOOK;
+        }
+        hook.run(replica, policy).thenAccept(ok -> {
+            boolean admit;
+            synchronized (this) {
+                if (ok) {
+                    downBy.remove(HealthSource.OUT_OF_STEP);
+                } else {
+                    waiting = Waiting.MANUAL;
+                }
+                admit = ok && waiting == Waiting.HOOK && downBy.isEmpty();
+            }
+            if (admit) {
+                admit(admitted);
+            } else if (!ok) {
+                log.error("replica {} stays out: its rejoin hook failed; fix it, then POST /replicas/{}/rejoin",
+                        replica.name(), replica.name());
+            }
+        });
     }
 
     /**

@@ -54,6 +54,7 @@ public final class ListOrigin implements AutoCloseable {
     private final long jitterNanos;
     private final long fixedNanos;
     private volatile Predicate<String> hangOn = body -> false;
+    private volatile Predicate<String> failOn = body -> false;
 
     /**
      * @param jitter up to this much random processing time per POST
@@ -85,6 +86,11 @@ public final class ListOrigin implements AutoCloseable {
     /** POSTs whose body matches are never answered (a master that times out on them). */
     public void hangOn(Predicate<String> bodies) {
         hangOn = bodies;
+    }
+
+    /** POSTs whose body matches get 500 and append nothing (an application error on this replica only). */
+    public void failOn(Predicate<String> bodies) {
+        failOn = bodies;
     }
 
     /** The list of {@code path}, in the order the entries were applied. */
@@ -119,6 +125,11 @@ public final class ListOrigin implements AutoCloseable {
             journal.add(new Event(seq.incrementAndGet(), "start", path, body));
             if (hangOn.test(body)) {
                 return; // never answered; closed when the origin stops
+            }
+            if (failOn.test(body)) {
+                journal.add(new Event(seq.incrementAndGet(), "end", path, body));
+                reply(exchange, 500, "{\"error\":\"refused\"}");
+                return;
             }
             long delay = fixedNanos + (jitterNanos > 0 ? ThreadLocalRandom.current().nextLong(jitterNanos) : 0);
             work.schedule(() -> apply(exchange, path, body), delay, TimeUnit.NANOSECONDS);
