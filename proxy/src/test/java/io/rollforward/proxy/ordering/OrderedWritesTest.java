@@ -206,7 +206,13 @@ class OrderedWritesTest {
         assertThat(refused.statusCode()).isEqualTo(503);
         assertThat(refused.body()).contains("limits.max-queued-writes");
         assertThat(proxy.proxy().metrics().scrape())
-                .contains("rollforward_write_queue_refused_total{bound=\"total\",key_kind=\"service\"} 1.0");
+                .contains("rollforward_write_queue_refused_total{bound=\"total\",key_kind=\"service\"} 1.0")
+                .contains("rollforward_client_rejected_total{reason=\"write_queue_full\"} 1.0");
+        String status = proxy.client().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + proxy.proxy().adminAddress().getPort() + "/status")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(status.replaceAll("\\s", ""))
+                .contains("\"ordering\":{\"key_kind\":\"service\",\"queued_writes\":1,\"keys\":1,"
+                        + "\"queued_per_replica\":{\"backup\":1,\"master\":1},\"deepest_keys\":[{");
         assertThat(first.join().statusCode()).isEqualTo(504);
     }
 
