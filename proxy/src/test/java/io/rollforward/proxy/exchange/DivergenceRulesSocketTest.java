@@ -51,6 +51,7 @@ class DivergenceRulesSocketTest {
     void stop() {
         ((Logger) LoggerFactory.getLogger(DivergenceLog.class)).detachAppender(log);
         if (proxy != null) {
+            await().atMost(30, TimeUnit.SECONDS).until(() -> proxy.proxy().inflight().size() == 0);
             proxy.close();
         }
         master.close();

@@ -48,6 +48,11 @@ class OrderedWritesTest {
 
     @AfterEach
     void stop() throws Exception {
+        if (proxy != null) {
+            // the backups' replies may still be on their way: let every exchange finish (and
+            // release its buffers) before the proxy stops
+            await().atMost(30, TimeUnit.SECONDS).until(() -> proxy.proxy().inflight().size() == 0);
+        }
         for (int i = closing.size() - 1; i >= 0; i--) {
             closing.get(i).close();
         }

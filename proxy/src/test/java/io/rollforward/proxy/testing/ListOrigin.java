@@ -23,7 +23,8 @@ import java.util.function.Predicate;
 
 /**
  * A stateful web application for the ordering tests and the bench: append-only lists.
- * {@code POST /<anything>/items} appends the request body to the list of that path when it has
+ * {@code POST /<anything>/items} appends the request body (bodies over 64 characters: their CRC32)
+ * to the list of that path when it has
  * been "processed" (after a delay of up to {@code jitter}, as a real application's work takes),
  * and answers {@code {"count":N}}; {@code GET /<anything>/items} lists the entries one a line;
  * {@code GET /stamp} answers {@code {"ts":<nanoTime>,"ok":true}} (differs on every call, for the
@@ -142,7 +143,7 @@ public final class ListOrigin implements AutoCloseable {
         int count;
         synchronized (lists) {
             List<String> l = lists.computeIfAbsent(path, p -> new ArrayList<>());
-            l.add(body);
+            l.add(entry(body));
             count = l.size();
         }
         journal.add(new Event(seq.incrementAndGet(), "end", path, body));
@@ -151,6 +152,16 @@ public final class ListOrigin implements AutoCloseable {
         } catch (IOException e) {
             exchange.close(); // the proxy went away: the entry is applied all the same, as in a real app
         }
+    }
+
+    /** Short bodies as they are; long ones (the bench's 1 KiB) by their CRC32, to bound memory. */
+    private static String entry(String body) {
+        if (body.length() <= 64) {
+            return body;
+        }
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(body.getBytes(StandardCharsets.UTF_8));
+        return "crc32:" + Long.toHexString(crc.getValue());
     }
 
     private static void reply(HttpExchange exchange, int status, String text) throws IOException {
