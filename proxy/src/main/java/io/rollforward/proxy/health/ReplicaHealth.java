@@ -62,7 +62,9 @@ public final class ReplicaHealth {
                     changed = true;
                     log.info("replica {}: {} says DOWN ({})", replica.name(), source.tag(), reason);
                 }
-                waiting = Waiting.NOTHING;
+                // Out of step, it waits for a resync whatever else holds it down; set here, in the
+                // same step as the verdict, so nobody sees it DOWN and waiting for nothing.
+                waiting = downBy.containsKey(HealthSource.OUT_OF_STEP) ? resync() : Waiting.NOTHING;
                 takeOut = first && replica.inService();
             } else if (downBy.remove(source) != null) {
                 changed = true;
@@ -93,14 +95,16 @@ public final class ReplicaHealth {
         log.warn("replica {} is out of step: {}; it stays out until it is resynced and rejoined", replica.name(), reason);
         RejoinConfig policy = replica.config().rejoin();
         if (policy.policy() != RejoinConfig.Policy.HOOK) {
-            synchronized (this) {
-                waiting = Waiting.MANUAL;
-            }
             log.warn("replica {} waits for POST /replicas/{}/rejoin once its state is the others' again",
                     replica.name(), replica.name());
             return;
         }
         runHook(policy, "rejoin hook exited 0 after out_of_step");
+    }
+
+    /** What an out-of-step replica waits for: its hook, or (manual, or immediate set in code) the admin call. */
+    private Waiting resync() {
+        return replica.config().rejoin().policy() == RejoinConfig.Policy.HOOK ? Waiting.HOOK : Waiting.MANUAL;
     }
 
     /** How many times passive checks ejected the replica; an active check's streak restarts at each. */

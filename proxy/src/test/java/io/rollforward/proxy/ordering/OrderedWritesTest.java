@@ -59,6 +59,11 @@ class OrderedWritesTest {
     }
 
     private void start(Duration jitter, Duration fixed, UnaryOperator<RollforwardConfig> tweak) throws Exception {
+        start(jitter, fixed, MANUAL, tweak);
+    }
+
+    private void start(Duration jitter, Duration fixed, RejoinConfig rejoin, UnaryOperator<RollforwardConfig> tweak)
+            throws Exception {
         master = new ListOrigin(jitter, fixed);
         closing.add(master);
         backup = new ListOrigin(jitter, fixed);
@@ -68,7 +73,7 @@ class OrderedWritesTest {
         Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
         proxy = ProxyUnderTest.start(c -> tweak.apply(c
                 .withReplicas(List.of(
-                        new ReplicaConfig("master", HostPort.of("127.0.0.1", master.port()), Optional.empty(), Optional.empty(), MANUAL),
+                        new ReplicaConfig("master", HostPort.of("127.0.0.1", master.port()), Optional.empty(), Optional.empty(), rejoin),
                         new ReplicaConfig("backup", HostPort.of("127.0.0.1", backup.port()), Optional.empty(), Optional.empty(), MANUAL)))
                 .withEjectAfter(0)
                 .withPerRequestTimeout(Duration.ofSeconds(20))
@@ -167,7 +172,7 @@ class OrderedWritesTest {
     @Test
     void aMasterThatTimesOutOnAPostIsOutOfStepUntilRejoined() throws Exception {
         start(Duration.ZERO, Duration.ZERO, c -> ordered(OrderingConfig.Key.SERVICE).apply(c)
-                .withPerRequestTimeout(Duration.ofMillis(500)));
+                .withPerRequestTimeout(Duration.ofSeconds(2)));
         master.hangOn(body -> body.equals("slow"));
 
         HttpResponse<String> reply = post("/items", "slow").join();
@@ -180,7 +185,7 @@ class OrderedWritesTest {
         assertThat(status.get("waiting_for")).isEqualTo("manual");
         assertThat(String.valueOf(((Map<?, ?>) status.get("down_by")).keySet())).isEqualTo("[out_of_step]");
         assertThat(((Map<?, ?>) status.get("down_by")).get("out_of_step").toString())
-                .startsWith("failed POST /items (timeout: no full reply within 500ms) that backup answered 200");
+                .startsWith("failed POST /items (timeout: no full reply within 2000ms) that backup answered 200");
         assertThat(proxy.proxy().metrics().scrape()).contains("rollforward_out_of_step_total{replica=\"master\"} 1.0");
 
         assertThat(post("/items", "while-out").join().statusCode()).isEqualTo(200);
@@ -196,6 +201,22 @@ class OrderedWritesTest {
         assertThat(post("/items", "after").join().headers().firstValue("X-Served-By")).contains("master");
         assertThat(master.received()).containsExactly("slow", "after");
         assertThat(backup.received()).containsExactly("slow", "while-out", "after");
+    }
+
+    @Test
+    void withARejoinHookTheMasterOutOfStepComesBackWhenTheHookExitsZero() throws Exception {
+        Path resynced = dir.resolve("resynced");
+        RejoinConfig hook = new RejoinConfig(RejoinConfig.Policy.HOOK, List.of("/bin/touch", resynced.toString()),
+                Duration.ofSeconds(10));
+        start(Duration.ZERO, Duration.ZERO, hook, c -> ordered(OrderingConfig.Key.SERVICE).apply(c)
+                .withPerRequestTimeout(Duration.ofSeconds(2)));
+        master.hangOn(body -> body.equals("slow"));
+
+        assertThat(post("/items", "slow").join().statusCode()).isEqualTo(200);
+
+        await().atMost(20, TimeUnit.SECONDS).until(() -> Files.exists(resynced) && replica("master").inService());
+        assertThat(proxy.proxy().health().health("master").orElseThrow().status().get("down_by").toString()).isEqualTo("{}");
+        assertThat(post("/items", "after").join().headers().firstValue("X-Served-By")).contains("master");
     }
 
     @Test
