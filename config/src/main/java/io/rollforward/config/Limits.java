@@ -24,18 +24,25 @@ import java.time.Duration;
  *                             0 = half of the JVM's direct-memory limit (default 0)
  * @param maxResponseHeaderSize a replica reply head larger than this fails that replica with
  *                             {@code head_too_large} (default 64KiB)
+ * @param maxQueuedWrites      ordered writes waiting or running, all keys together; one more gets 503
+ *                             (default 10000)
+ * @param maxQueuedWritesPerKey ordered writes waiting or running for one ordering key; one more gets 503
+ *                             (default 1000)
+ * @param maxCompareBody       replies up to this size are compared byte by byte (ignore-body rules,
+ *                             the first differing offset); larger ones by CRC only (default 64KiB)
  */
 public record Limits(long maxRequestBody, int maxHeaderSize, int maxInitialLineLength,
                      long maxResponseBuffer, Duration headerReadTimeout, Duration idleTimeout,
                      int maxConnections, int replicaPoolSize, Duration replicaIdleTimeout,
                      Duration connectTimeout, long spliceWindow, long maxBufferedTotal,
-                     int maxResponseHeaderSize) {
+                     int maxResponseHeaderSize, int maxQueuedWrites, int maxQueuedWritesPerKey,
+                     long maxCompareBody) {
     public static final long DEFAULT_SPLICE_WINDOW = 256 * 1024;
     public static final int DEFAULT_MAX_RESPONSE_HEADER_SIZE = 64 * 1024;
     public static final Limits DEFAULT = new Limits(
             10L * 1024 * 1024, 16 * 1024, 8 * 1024, 8L * 1024 * 1024,
             Duration.ofSeconds(10), Duration.ofSeconds(60), 10_000, 64,
-            Duration.ofSeconds(4), Duration.ofSeconds(2), DEFAULT_SPLICE_WINDOW, 0, DEFAULT_MAX_RESPONSE_HEADER_SIZE);
+            Duration.ofSeconds(4), Duration.ofSeconds(2));
 
     /** The limits of earlier versions, with the defaults for the rest (tests, embedders). */
     public Limits(long maxRequestBody, int maxHeaderSize, int maxInitialLineLength, long maxResponseBuffer,
@@ -43,24 +50,31 @@ public record Limits(long maxRequestBody, int maxHeaderSize, int maxInitialLineL
                   Duration replicaIdleTimeout, Duration connectTimeout) {
         this(maxRequestBody, maxHeaderSize, maxInitialLineLength, maxResponseBuffer, headerReadTimeout, idleTimeout,
                 maxConnections, replicaPoolSize, replicaIdleTimeout, connectTimeout, DEFAULT_SPLICE_WINDOW, 0,
-                DEFAULT_MAX_RESPONSE_HEADER_SIZE);
+                DEFAULT_MAX_RESPONSE_HEADER_SIZE, 10_000, 1_000, 64 * 1024);
     }
 
     public Limits withSpliceWindow(long value) {
         return new Limits(maxRequestBody, maxHeaderSize, maxInitialLineLength, maxResponseBuffer, headerReadTimeout,
                 idleTimeout, maxConnections, replicaPoolSize, replicaIdleTimeout, connectTimeout, value,
-                maxBufferedTotal, maxResponseHeaderSize);
+                maxBufferedTotal, maxResponseHeaderSize, maxQueuedWrites, maxQueuedWritesPerKey, maxCompareBody);
     }
 
     public Limits withMaxBufferedTotal(long value) {
         return new Limits(maxRequestBody, maxHeaderSize, maxInitialLineLength, maxResponseBuffer, headerReadTimeout,
                 idleTimeout, maxConnections, replicaPoolSize, replicaIdleTimeout, connectTimeout, spliceWindow,
-                value, maxResponseHeaderSize);
+                value, maxResponseHeaderSize, maxQueuedWrites, maxQueuedWritesPerKey, maxCompareBody);
     }
 
     public Limits withMaxResponseHeaderSize(int value) {
         return new Limits(maxRequestBody, maxHeaderSize, maxInitialLineLength, maxResponseBuffer, headerReadTimeout,
                 idleTimeout, maxConnections, replicaPoolSize, replicaIdleTimeout, connectTimeout, spliceWindow,
-                maxBufferedTotal, value);
+                maxBufferedTotal, value, maxQueuedWrites, maxQueuedWritesPerKey, maxCompareBody);
+    }
+
+    /** The same limits with the ordering bounds given (tests). */
+    public Limits withQueuedWrites(int total, int perKey) {
+        return new Limits(maxRequestBody, maxHeaderSize, maxInitialLineLength, maxResponseBuffer, headerReadTimeout,
+                idleTimeout, maxConnections, replicaPoolSize, replicaIdleTimeout, connectTimeout, spliceWindow,
+                maxBufferedTotal, maxResponseHeaderSize, total, perKey, maxCompareBody);
     }
 }

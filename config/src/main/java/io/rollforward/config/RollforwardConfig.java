@@ -47,6 +47,9 @@ import java.util.Set;
  *                          (default {@code cluster.node}, else the host name)
  * @param forwarded         whose {@code X-Forwarded-*} headers are believed (default nobody's)
  * @param accessLog         one line per request (default off)
+ * @param ordering          one order of writes on every replica, when set (default off)
+ * @param divergence        what counts as replies differing and what a differing write does
+ *                          (default: status and body, log only)
  */
 public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, Duration stagger,
                                 Duration perRequestTimeout, Set<Integer> failOnStatus, Limits limits,
@@ -56,7 +59,8 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
                                 Duration replyIdleTimeout, Optional<Duration> maxReplyDuration,
                                 QueryOfDeathConfig queryOfDeath, Optional<TlsConfig> tls, Duration shutdownTimeout,
                                 Scheduling scheduling, Optional<String> nodeName, ForwardedConfig forwarded,
-                                AccessLogConfig accessLog) {
+                                AccessLogConfig accessLog, Optional<OrderingConfig> ordering,
+                                DivergenceConfig divergence) {
 
     public static final Duration DEFAULT_PER_REQUEST_TIMEOUT = Duration.ofSeconds(5);
     public static final Set<Integer> DEFAULT_FAIL_ON_STATUS = Set.of(502, 503, 504);
@@ -81,6 +85,8 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         nodeName = nodeName == null ? Optional.empty() : nodeName;
         forwarded = forwarded == null ? ForwardedConfig.DEFAULT : forwarded;
         accessLog = accessLog == null ? AccessLogConfig.OFF : accessLog;
+        ordering = ordering == null ? Optional.empty() : ordering;
+        divergence = divergence == null ? DivergenceConfig.DEFAULT : divergence;
     }
 
     /** One group of {@code replicas} with the default scheduler. */
@@ -91,7 +97,7 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
                              Optional<AgentsConfig> agents, Optional<ClusterConfig> cluster) {
         this(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits, servedByHeader, mirror,
                 holdBackPoison, ejectAfter, ejectionTime, divergenceLogInterval, admin, agents, cluster, null, null, null,
-                null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null);
     }
 
     /** Defaults for everything but {@code listen} and {@code replicas}; for tests and the demo. */
@@ -124,6 +130,8 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         b.nodeName = nodeName;
         b.forwarded = forwarded;
         b.accessLog = accessLog;
+        b.ordering = ordering;
+        b.divergence = divergence;
         return b;
     }
 
@@ -199,6 +207,14 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         return toBuilder().accessLog(value).build();
     }
 
+    public RollforwardConfig withOrdering(OrderingConfig value) {
+        return toBuilder().ordering(Optional.of(value)).build();
+    }
+
+    public RollforwardConfig withDivergence(DivergenceConfig value) {
+        return toBuilder().divergence(value).build();
+    }
+
     /** Every value starts at its default; {@link ConfigLoader} validates what it sets. */
     public static final class Builder {
         private final HostPort listen;
@@ -225,6 +241,8 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         private Optional<String> nodeName = Optional.empty();
         private ForwardedConfig forwarded = ForwardedConfig.DEFAULT;
         private AccessLogConfig accessLog = AccessLogConfig.OFF;
+        private Optional<OrderingConfig> ordering = Optional.empty();
+        private DivergenceConfig divergence = DivergenceConfig.DEFAULT;
 
         public Builder(HostPort listen, List<ReplicaConfig> replicas) {
             this.listen = listen;
@@ -255,12 +273,14 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         public Builder nodeName(Optional<String> value) { nodeName = value; return this; }
         public Builder forwarded(ForwardedConfig value) { forwarded = value; return this; }
         public Builder accessLog(AccessLogConfig value) { accessLog = value; return this; }
+        public Builder ordering(Optional<OrderingConfig> value) { ordering = value; return this; }
+        public Builder divergence(DivergenceConfig value) { divergence = value; return this; }
 
         public RollforwardConfig build() {
             return new RollforwardConfig(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits,
                     servedByHeader, mirror, holdBackPoison, ejectAfter, ejectionTime, divergenceLogInterval, admin, agents,
                     cluster, replyIdleTimeout, maxReplyDuration, queryOfDeath, tls, shutdownTimeout, scheduling,
-                    nodeName, forwarded, accessLog);
+                    nodeName, forwarded, accessLog, ordering, divergence);
         }
     }
 }

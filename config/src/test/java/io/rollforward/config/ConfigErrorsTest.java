@@ -183,7 +183,7 @@ class ConfigErrorsTest {
                 c(BASE + "<<: {stagger: 1s}\n",
                         "r.yaml:5:1: <<: unknown key '<<' (expected one of: listen, scheduler, groups, replicas, lard, stagger, per-request-timeout, "
                                 + "fail-on-status, served-by-header, mirror, hold-back-poison, eject-after, ejection-time, reply-idle-timeout, max-reply-duration, query-of-death, divergence-log-interval, "
-                                + "limits, admin, agents, cluster, tls, shutdown-timeout, node-name, forwarded, access-log)"),
+                                + "limits, admin, agents, cluster, tls, shutdown-timeout, node-name, forwarded, access-log, ordering, divergence)"),
                 c(BASE + "? [a, b]\n: c\n",
                         "r.yaml:5:3: a list as a key (expected: a plain key)"));
     }

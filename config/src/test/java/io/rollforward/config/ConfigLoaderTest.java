@@ -40,7 +40,7 @@ class ConfigLoaderTest {
                 rejoin: {hook: [/usr/local/bin/resync, web2], timeout: 90s}
               - name: web3.b_c-d
                 url: http://web3.example:80
-                rejoin: immediate
+                rejoin: manual
             stagger: 20ms
             per-request-timeout: 4s
             fail-on-status: [500, 503]
@@ -53,10 +53,13 @@ class ConfigLoaderTest {
             limits: {max-request-body: 1MiB, max-header-size: 8KiB, max-initial-line-length: 4096,
                      max-response-buffer: 2MB, header-read-timeout: 5s, idle-timeout: 2m, max-connections: 100,
                      replica-pool-size: 8, replica-idle-timeout: 15s, connect-timeout: 500ms,
-                     splice-window: 128KiB, max-buffered-total: 64MiB, max-response-header-size: 32KiB}
+                     splice-window: 128KiB, max-buffered-total: 64MiB, max-response-header-size: 32KiB,
+                     max-queued-writes: 500, max-queued-writes-per-key: 50, max-compare-body: 16KiB}
             reply-idle-timeout: 20s
             max-reply-duration: 10m
             query-of-death: {signature: method-path-body, max-entries: 500, remember-for: 2m, quarantine-time: 45s}
+            ordering: {methods: [POST, PUT], key: "header:X-Tenant", reads: after-writes}
+            divergence: {compare-headers: [Content-Type, Location], ignore-body: ['"ts":[0-9]+'], on-write: eject}
             admin: {listen: "[::1]:9902", token-file: admin.token}
             agents: {listen: 0.0.0.0:695, key-file: /secrets/agents.key, keepalive: 200ms, warntime: 1s, deadtime: 2s, initdead: 6s}
             cluster:
@@ -101,10 +104,12 @@ class ConfigLoaderTest {
                         new ReplicaConfig("web2", new HostPort("2001:db8::12", 8081), Optional.empty(), Optional.empty(),
                                 new RejoinConfig(RejoinConfig.Policy.HOOK, List.of("/usr/local/bin/resync", "web2"),
                                         Duration.ofSeconds(90))),
-                        ReplicaConfig.of("web3.b_c-d", new HostPort("web3.example", 80))),
+                        new ReplicaConfig("web3.b_c-d", new HostPort("web3.example", 80), Optional.empty(),
+                                Optional.empty(), new RejoinConfig(RejoinConfig.Policy.MANUAL, List.of(),
+                                Duration.ofSeconds(60)))),
                 Duration.ofMillis(20), Duration.ofSeconds(4), Set.of(500, 503),
                 new Limits(1 << 20, 8192, 4096, 2_000_000, Duration.ofSeconds(5), Duration.ofMinutes(2), 100, 8,
-                        Duration.ofSeconds(15), Duration.ofMillis(500), 128 * 1024, 64L << 20, 32 * 1024),
+                        Duration.ofSeconds(15), Duration.ofMillis(500), 128 * 1024, 64L << 20, 32 * 1024, 500, 50, 16 * 1024),
                 Optional.of("X-Replica"), true, false, 0, Duration.ofSeconds(30), Duration.ofMinutes(1),
                 new AdminConfig(new HostPort("::1", 9902), Optional.of(DIR.resolve("admin.token"))),
                 Optional.of(new AgentsConfig(new HostPort("0.0.0.0", 695), Path.of("/secrets/agents.key"),
@@ -127,7 +132,11 @@ class ConfigLoaderTest {
                 Optional.empty(), Duration.ofSeconds(45), null,
                 Optional.of("edge-a"),
                 new ForwardedConfig(List.of(cidr("10.2.0.0", 16), cidr("2001:db8::", 32), cidr("192.0.2.7", 32))),
-                new AccessLogConfig(Optional.of(DIR.resolve("logs/access.log")), false, AccessLogConfig.Format.JSON));
+                new AccessLogConfig(Optional.of(DIR.resolve("logs/access.log")), false, AccessLogConfig.Format.JSON),
+                Optional.of(new OrderingConfig(Set.of("POST", "PUT"), OrderingConfig.Key.header("X-Tenant"),
+                        OrderingConfig.Reads.AFTER_WRITES)),
+                new DivergenceConfig(List.of("Content-Type", "Location"), List.of("\"ts\":[0-9]+"),
+                        DivergenceConfig.OnWrite.EJECT));
         assertThat(config).isEqualTo(expected);
         // Priority order is the file's order: the first replica is the master.
         assertThat(config.replicas()).extracting(ReplicaConfig::name).containsExactly("web1", "web2", "web3.b_c-d");

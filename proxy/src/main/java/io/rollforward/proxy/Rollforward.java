@@ -13,6 +13,8 @@ import io.rollforward.proxy.accesslog.OwnErrorWarnings;
 import io.rollforward.proxy.admin.AdminResult;
 import io.rollforward.proxy.admin.AdminServer;
 import io.rollforward.proxy.exchange.BufferBudget;
+import io.rollforward.proxy.metrics.OrderingMeters;
+import io.rollforward.proxy.ordering.StepKeeper;
 import io.rollforward.proxy.exchange.DivergenceLog;
 import io.rollforward.proxy.exchange.ExchangeServices;
 import io.rollforward.proxy.exchange.InternalErrors;
@@ -71,6 +73,7 @@ public final class Rollforward implements AutoCloseable {
     private InetSocketAddress adminAddress;
     private HaNode ha;
     private BufferBudget budget;
+    private StepKeeper steps = StepKeeper.OFF;
 
     private Rollforward(RollforwardConfig config) {
         this.config = config;
@@ -125,6 +128,14 @@ public final class Rollforward implements AutoCloseable {
             ownErrors.rejected(reason);
             extraFrontEvents.rejected(reason);
         };
+        config.ordering().ifPresent(ordering -> {
+            OrderingMeters meters = new OrderingMeters(metrics.registry(), ordering.key().kind().tag(),
+                    () -> steps.queuedWrites(), config.replicas().stream().map(r -> r.name()).toList());
+            steps = StepKeeper.of(ordering, config.limits(), config.divergence().onWrite(), meters, (replica, reason) -> {
+                meters.outOfStep(replica);
+                health.outOfStep(replica, reason);
+            });
+        });
         budget = BufferBudget.of(config.limits().maxBufferedTotal());
         metrics.bufferBudget(budget);
         GroupDispatcher groups = GroupDispatcher.from(config.scheduling(), replicas);
@@ -133,7 +144,7 @@ public final class Rollforward implements AutoCloseable {
         exchanges = new ExchangeFactory(replicas, groups, settings, new ExchangeServices(events,
                 new DivergenceLog(config.divergenceLogInterval().toNanos()), budget,
                 QueryOfDeath.of(config.queryOfDeath()), new InternalErrors(TimeUnit.SECONDS.toNanos(10))),
-                new InflightExchanges());
+                new InflightExchanges(), steps);
         front = new FrontInitializer(config.limits(), exchanges, frontEvents, settings.forwarded().nodeName());
 
         if (config.tls().isPresent()) {
@@ -259,6 +270,9 @@ public final class Rollforward implements AutoCloseable {
         }
         m.putAll(exchanges.groups().status());
         m.put("inflight_requests", exchanges.inflight().size());
+        if (steps.on()) {
+            m.put("ordering", steps.status());
+        }
         m.put("client_connections", front.openConnections());
         return m;
     }

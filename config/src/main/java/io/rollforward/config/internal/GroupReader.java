@@ -48,7 +48,7 @@ final class GroupReader {
     private GroupReader() {
     }
 
-    static Scheduling read(Section root, boolean agentsSection) {
+    static Scheduling read(Section root, boolean agentsSection, boolean ordered) {
         SchedulerKind scheduler = root.get("scheduler", SCHEDULER, Scheduling.DEFAULT_SCHEDULER);
         ReplicaReader.Owners owners = new ReplicaReader.Owners();
         root.node("groups"); // known either way, so an unknown key's hint lists it
@@ -56,10 +56,10 @@ final class GroupReader {
         if (root.has("groups")) {
             root.node("replicas");
             root.rule("replicas", !root.has("replicas"), "no top-level replicas next to groups: put them in a group");
-            groups = groups(root, agentsSection, owners);
+            groups = groups(root, agentsSection, owners, ordered);
         } else {
             groups = List.of(new GroupConfig(GroupConfig.DEFAULT_NAME, GroupConfig.DEFAULT_WEIGHT,
-                    ReplicaReader.readAll(root, agentsSection, owners)));
+                    ReplicaReader.readAll(root, agentsSection, owners, ordered)));
         }
         LardConfig lard = root.section("lard", "a mapping: {target: path, t-low: 25, t-high: 65}")
                 .map(GroupReader::lard).orElse(LardConfig.DEFAULT);
@@ -70,7 +70,8 @@ final class GroupReader {
         return new Scheduling(scheduler, groups, lard);
     }
 
-    private static List<GroupConfig> groups(Section root, boolean agentsSection, ReplicaReader.Owners owners) {
+    private static List<GroupConfig> groups(Section root, boolean agentsSection, ReplicaReader.Owners owners,
+                                            boolean ordered) {
         Optional<SequenceNode> sequence = root.sequence("groups", "a list of groups, " + GROUP_EXPECTED);
         if (sequence.isEmpty()) {
             return List.of();
@@ -94,7 +95,7 @@ final class GroupReader {
             group.rule("name", owner == null, "unique, " + owner + " has it too");
             int weight = group.atLeast("weight", 0, GroupConfig.DEFAULT_WEIGHT);
             weightsRead &= group.ok("weight");
-            List<ReplicaConfig> replicas = ReplicaReader.readAll(group, agentsSection, owners);
+            List<ReplicaConfig> replicas = ReplicaReader.readAll(group, agentsSection, owners, ordered);
             group.finish();
             groups.add(new GroupConfig(name, weight, replicas));
         }

@@ -30,10 +30,18 @@ final class LimitsReader {
             limits.rule("max-buffered-total", maxBufferedTotal >= spliceWindow,
                     ">= splice-window " + spliceWindow + " bytes, or auto");
         }
+        int maxQueuedWrites = limits.atLeast("max-queued-writes", 1, d.maxQueuedWrites());
+        int maxQueuedWritesPerKey = limits.atLeast("max-queued-writes-per-key", 1, d.maxQueuedWritesPerKey());
+        if (limits.ok("max-queued-writes")) {
+            limits.rule("max-queued-writes-per-key", maxQueuedWritesPerKey <= maxQueuedWrites,
+                    "<= max-queued-writes " + maxQueuedWrites);
+        }
+        long maxCompareBody = size(limits, "max-compare-body", d.maxCompareBody(), Integer.MAX_VALUE);
         limits.finish();
         return new Limits(maxRequestBody, maxHeaderSize, maxInitialLine, maxResponseBuffer, headerReadTimeout,
                 idleTimeout, maxConnections, poolSize, replicaIdleTimeout, connectTimeout,
-                limits.ok("splice-window") ? spliceWindow : d.spliceWindow(), maxBufferedTotal, maxResponseHeader);
+                limits.ok("splice-window") ? spliceWindow : d.spliceWindow(), maxBufferedTotal, maxResponseHeader,
+                maxQueuedWrites, maxQueuedWritesPerKey, maxCompareBody);
     }
 
     /** {@code auto} (0: half the direct-memory limit, decided by the proxy at start) or a size. */

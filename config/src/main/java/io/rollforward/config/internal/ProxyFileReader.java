@@ -4,11 +4,13 @@ import io.rollforward.config.AccessLogConfig;
 import io.rollforward.config.AdminConfig;
 import io.rollforward.config.AgentsConfig;
 import io.rollforward.config.ClusterConfig;
+import io.rollforward.config.DivergenceConfig;
 import io.rollforward.config.DurationValue;
 import io.rollforward.config.ForwardedConfig;
 import io.rollforward.config.HostPort;
 import io.rollforward.config.Limits;
 import io.rollforward.config.QueryOfDeathConfig;
+import io.rollforward.config.OrderingConfig;
 import io.rollforward.config.ReplicaConfig;
 import io.rollforward.config.RollforwardConfig;
 import io.rollforward.config.Scheduling;
@@ -35,7 +37,8 @@ public final class ProxyFileReader {
     /** Reads every setting, reporting problems to {@code root.problems()}; the result is only valid if none. */
     public static RollforwardConfig read(Section root, Path baseDir) {
         HostPort listen = root.required("listen", ScalarType.LISTEN_ADDRESS).orElse(NO_ADDRESS);
-        Scheduling scheduling = GroupReader.read(root, root.has("agents"));
+        boolean ordered = root.has("ordering");
+        Scheduling scheduling = GroupReader.read(root, root.has("agents"), ordered);
         Duration stagger = root.duration("stagger", Duration.ZERO);
         Duration perRequestTimeout = root.positive("per-request-timeout", RollforwardConfig.DEFAULT_PER_REQUEST_TIMEOUT);
         if (root.ok("per-request-timeout")) {
@@ -71,6 +74,13 @@ public final class ProxyFileReader {
                 .map(ForwardedReader::read).orElse(ForwardedConfig.DEFAULT);
         AccessLogConfig accessLog = root.section("access-log", "{path: /var/log/rollforward/access.log, format: combined}")
                 .map(section -> AccessLogReader.read(section, baseDir)).orElse(AccessLogConfig.OFF);
+        Optional<OrderingConfig> ordering = root.section("ordering", "{methods: [POST, PUT], key: service, reads: free}")
+                .map(OrderingReader::read);
+        // Pass-through sends a write to one replica only: there is no order across replicas to keep.
+        root.rule("mirror", mirror || ordering.isEmpty(), "true with 'ordering': pass-through runs writes on one replica");
+        DivergenceConfig divergence = root.section("divergence",
+                        "{compare-headers: [Content-Type], ignore-body: ['\"ts\":[0-9]+'], on-write: log}")
+                .map(section -> DivergenceReader.read(section, ordered)).orElse(DivergenceConfig.DEFAULT);
         adminPortClash(root, listen, adminSection, admin);
         SelfLoop.check(root, listen);
         agentsPortClash(agentsSection, agents, cluster);
@@ -78,7 +88,7 @@ public final class ProxyFileReader {
         return new RollforwardConfig(listen, scheduling.allReplicas(), stagger, perRequestTimeout, failOnStatus, limits,
                 servedByHeader, mirror, holdBackPoison, ejectAfter, ejectionTime, divergenceLogInterval, admin, agents,
                 cluster, replyIdleTimeout, maxReplyDuration, queryOfDeath, tls, shutdownTimeout, scheduling,
-                nodeName, forwarded, accessLog);
+                nodeName, forwarded, accessLog, ordering, divergence);
     }
 
     /** {@code off} (the default) or a duration &gt; 0. */

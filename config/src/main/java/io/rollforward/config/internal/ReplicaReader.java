@@ -34,8 +34,12 @@ final class ReplicaReader {
         private final Map<String, String> urls = new HashMap<>();
     }
 
-    /** The {@code replicas} list of {@code root} (the top level or one group). */
-    static List<ReplicaConfig> readAll(Section root, boolean agentsSection, Owners owners) {
+    /**
+     * The {@code replicas} list of {@code root} (the top level or one group).
+     *
+     * @param ordered whether the file orders writes: then no replica may rejoin by itself
+     */
+    static List<ReplicaConfig> readAll(Section root, boolean agentsSection, Owners owners, boolean ordered) {
         Optional<SequenceNode> sequence = root.sequence("replicas", "a list of replicas, master first");
         if (sequence.isEmpty()) {
             if (!root.has("replicas")) {
@@ -55,7 +59,7 @@ final class ReplicaReader {
                     "a replica: {name: web1, url: http://10.0.0.11:80}");
             if (section.isPresent()) {
                 Section replica = section.get();
-                ReplicaConfig config = read(replica, agentsSection);
+                ReplicaConfig config = read(replica, agentsSection, ordered);
                 unique(replica, "name", config.name(), owners.names, path);
                 // Two entries for one server would run every request, writes included, twice on it.
                 unique(replica, "url", config.address().toString(), owners.urls, path);
@@ -73,7 +77,7 @@ final class ReplicaReader {
         }
     }
 
-    private static ReplicaConfig read(Section replica, boolean agentsSection) {
+    private static ReplicaConfig read(Section replica, boolean agentsSection, boolean ordered) {
         String name = replica.required("name", ScalarType.NAME).orElse("?");
         HostPort address = replica.required("url", ScalarType.HTTP_ORIGIN).orElse(NO_ADDRESS);
         Optional<String> agent = replica.optional("agent", ScalarType.NAME);
@@ -82,6 +86,10 @@ final class ReplicaReader {
         Optional<CheckConfig> check = replica.section("check",
                 "a check: {request: /.testpage, expect-status: 200, interval: 2s}").map(ReplicaReader::check);
         RejoinConfig rejoin = replica.node("rejoin").map(node -> rejoin(node, replica)).orElse(RejoinConfig.IMMEDIATE);
+        // A replica taken out of step missed a write: coming back by itself would serve a state the
+        // others do not share.
+        replica.rule("rejoin", !ordered || rejoin.policy() != RejoinConfig.Policy.IMMEDIATE,
+                "manual or {hook: [...]} with 'ordering': a replica out of step must be resynced before it rejoins");
         replica.finish();
         return new ReplicaConfig(name, address, check, agent, rejoin);
     }

@@ -49,6 +49,8 @@ public record ScalarType<T>(String expected, Parser<T> parser) {
             "a name of letters, digits, '_', '.' and '-'", text -> matching(NAME_SYNTAX, text));
     public static final ScalarType<String> HEADER_NAME = new ScalarType<>(
             "an HTTP header name, or false to send none", text -> matching(TOKEN_SYNTAX, text));
+    public static final ScalarType<String> HEADER_FIELD = new ScalarType<>(
+            "an HTTP header name", text -> matching(TOKEN_SYNTAX, text));
     public static final ScalarType<Integer> INTEGER = new ScalarType<>("an integer", ScalarType::integer);
     public static final ScalarType<Integer> HTTP_STATUS = new ScalarType<>("an HTTP status 100..599", text -> {
         int status = integer(text);
@@ -153,6 +155,11 @@ public record ScalarType<T>(String expected, Parser<T> parser) {
             }
         }
         return out.append('"').toString();
+    }
+
+    /** Whether {@code text} is an RFC 9110 token, as header names are. */
+    static boolean isToken(String text) {
+        return TOKEN_SYNTAX.matcher(text).matches();
     }
 
     private static String matching(Pattern pattern, String text) {

@@ -9,6 +9,9 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.rollforward.proxy.exchange.ReplyChoice.Dispatch;
 import io.rollforward.proxy.exchange.ReplyChoice.Phase;
+import io.rollforward.proxy.ordering.OutOfStepRule;
+import io.rollforward.proxy.ordering.StepKeeper;
+import io.rollforward.proxy.ordering.WriteOrder;
 import io.rollforward.proxy.replica.Replica;
 import java.util.List;
 import java.util.StringJoiner;
@@ -36,6 +39,10 @@ public final class Exchange implements ReplyChoice.Actions {
     private final ClientReply front;
     private final ReplicaCall[] calls;
     private final ReplyWriter writer;
+    private final StepKeeper steps;
+    private final WriteOrder.Admission admission;
+    /** The first bytes sent to the client, when the divergence rules compare bytes; else null. */
+    private final BodySample sentSample;
     private final long startedAt = System.nanoTime();
 
     private ReplyChoice choice;
@@ -59,6 +66,17 @@ public final class Exchange implements ReplyChoice.Actions {
      */
     public Exchange(Channel client, FullHttpRequest request, List<Replica> replicas, ExchangeSettings settings,
                     ExchangeServices services, ClientReply front) {
+        this(client, request, replicas, settings, services, front, StepKeeper.OFF, null);
+    }
+
+    /**
+     * @param steps     judges the replicas' step once an ordered write is done
+     * @param admission the request's places in the write order, one per replica; null when not ordered
+     */
+    public Exchange(Channel client, FullHttpRequest request, List<Replica> replicas, ExchangeSettings settings,
+                    ExchangeServices services, ClientReply front, StepKeeper steps, WriteOrder.Admission admission) {
+        this.steps = steps;
+        this.admission = admission;
         this.client = client;
         this.request = request;
         this.headRequest = HttpMethod.HEAD.equals(request.method());
@@ -68,6 +86,16 @@ public final class Exchange implements ReplyChoice.Actions {
         this.calls = new ReplicaCall[replicas.size()];
         for (int i = 0; i < calls.length; i++) {
             calls[i] = new ReplicaCall(this, i, replicas.get(i), client.eventLoop());
+            if (admission != null) {
+                calls[i].orderedBy(admission.ticket(replicas.get(i).name()));
+            }
+        }
+        long compareBytes = settings.divergenceRules().sampleLimit();
+        this.sentSample = compareBytes > 0 ? new BodySample(compareBytes) : null;
+        if (sentSample != null) {
+            for (ReplicaCall c : calls) {
+                c.sampleBody(compareBytes);
+            }
         }
         this.writer = io.rollforward.proxy.front.FrontProtocol.isHttp2(client)
                 ? new Http2ReplyWriter(client, headRequest, settings.servedByHeader())
@@ -207,6 +235,9 @@ public final class Exchange implements ReplyChoice.Actions {
         }
         sentDigest.update(buf.nioBuffer());
         sent += n;
+        if (sentSample != null) {
+            sentSample.add(buf);
+        }
         writer.body(buf);
         for (ReplicaCall c : calls) {
             if (c.role() == ReplicaCall.Role.FOLLOW && c.state() != ReplicaCall.State.FAILED) {
@@ -411,6 +442,10 @@ public final class Exchange implements ReplyChoice.Actions {
         reportAbandoned(); // a no-op when the outcome was reported
         compareReplies();
         judge();
+        judgeStep();
+        if (sentSample != null) {
+            sentSample.release();
+        }
         for (ReplicaCall c : calls) {
             c.releaseWindow();
         }
@@ -467,6 +502,34 @@ public final class Exchange implements ReplyChoice.Actions {
         }
     }
 
+    /** An ordered write is done everywhere: who missed it, or answered it otherwise, is out of step. */
+    private void judgeStep() {
+        if (admission == null) {
+            return;
+        }
+        List<OutOfStepRule.Copy> copies = new java.util.ArrayList<>(calls.length);
+        OutOfStepRule.Copy sentCopy = null;
+        for (int i = 0; i < calls.length; i++) {
+            ReplicaCall c = calls[i];
+            String name = c.replica().name();
+            FailureCause cause = c.cause();
+            OutOfStepRule.Copy copy;
+            if (c.state() == ReplicaCall.State.COMPLETE) {
+                copy = OutOfStepRule.Copy.answered(name, c.status());
+            } else if (cause == FailureCause.TIMEOUT || cause == FailureCause.RESET || cause == FailureCause.CONNECT) {
+                // failed in a way that leaves unknown whether the replica applied the write
+                copy = OutOfStepRule.Copy.missed(name, cause.tag() + ": " + c.detail());
+            } else {
+                copy = OutOfStepRule.Copy.notSent(name);
+            }
+            if (i == choice.source() && choice.succeeded(i)) {
+                sentCopy = copy;
+            }
+            copies.add(copy);
+        }
+        steps.judge(admission, request.method().name() + " " + request.uri(), sentCopy, copies);
+    }
+
     private void compareReplies() {
         int source = choice.source();
         if (source < 0 || !choice.succeeded(source) || choice.phase() != Phase.REPLIED) {
@@ -483,11 +546,26 @@ public final class Exchange implements ReplyChoice.Actions {
                 services.divergenceLog().record(DivergenceKind.STATUS, request.method().name(), request.uri(),
                         chosen.replica().name() + " status " + chosen.status(),
                         c.replica().name() + " status " + c.status());
-            } else if (c.digest() != sentDigest.getValue() || c.bodyBytes() != sent) {
+                continue;
+            }
+            DivergenceRules rules = settings.divergenceRules();
+            String header = rules.differingHeader(chosen.head().headers(), c.head().headers(), true);
+            if (header != null) {
+                events().divergence(DivergenceKind.HEADER);
+                services.divergenceLog().record(DivergenceKind.HEADER, request.method().name(), request.uri(),
+                        chosen.replica().name() + " " + header,
+                        c.replica().name() + " " + rules.differingHeader(chosen.head().headers(), c.head().headers(), false));
+                continue;
+            }
+            // the client's bytes may come from two replicas (a splice): compare against what was sent
+            DivergenceRules.BodyDifference body = c.bodyBytes() != sent && (sentSample == null || c.sample() == null)
+                    ? new DivergenceRules.BodyDifference(-1, sent + " bytes", c.bodyBytes() + " bytes")
+                    : rules.compareBodies(sentSample == null ? null : sentSample.body(), sentDigest.getValue(),
+                            c.sample() == null ? null : c.sample().body(), c.digest());
+            if (body != null) {
                 events().divergence(DivergenceKind.BODY);
                 services.divergenceLog().record(DivergenceKind.BODY, request.method().name(), request.uri(),
-                        "sent " + sent + " bytes, crc32c " + Long.toHexString(sentDigest.getValue()),
-                        c.replica().name() + " " + c.bodyBytes() + " bytes, crc32c " + Long.toHexString(c.digest()));
+                        "sent " + body.describe(true), c.replica().name() + " " + body.describe(false));
             }
         }
     }

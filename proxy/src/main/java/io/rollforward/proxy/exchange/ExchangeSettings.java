@@ -18,10 +18,12 @@ import java.util.Optional;
  * @param replyIdleNanos    a body with no byte this long fails the replica
  * @param maxReplyNanos     a cap on the whole reply, 0 = none
  * @param forwarded         Via and X-Forwarded-* on the replica hop
+ * @param divergenceRules   what counts as two replies differing
  */
 public record ExchangeSettings(long staggerNanos, long timeoutNanos, BitSet failOnStatus,
                                long spliceWindow, AsciiString servedByHeader, boolean holdBackPoison,
-                               boolean mirror, long replyIdleNanos, long maxReplyNanos, ForwardedHeaders forwarded) {
+                               boolean mirror, long replyIdleNanos, long maxReplyNanos, ForwardedHeaders forwarded,
+                               DivergenceRules divergenceRules) {
 
     public static ExchangeSettings from(RollforwardConfig config) {
         BitSet fail = new BitSet(600);
@@ -30,7 +32,8 @@ public record ExchangeSettings(long staggerNanos, long timeoutNanos, BitSet fail
         return new ExchangeSettings(config.stagger().toNanos(), config.perRequestTimeout().toNanos(), fail,
                 config.limits().spliceWindow(), header.map(AsciiString::of).orElse(null),
                 config.holdBackPoison(), config.mirror(), config.replyIdleTimeout().toNanos(),
-                config.maxReplyDuration().map(java.time.Duration::toNanos).orElse(0L), ForwardedHeaders.from(config));
+                config.maxReplyDuration().map(java.time.Duration::toNanos).orElse(0L), ForwardedHeaders.from(config),
+                new DivergenceRules(config.divergence(), config.limits().maxCompareBody()));
     }
 
     boolean failsOn(int status) {

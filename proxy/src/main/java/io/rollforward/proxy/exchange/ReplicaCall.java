@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.rollforward.proxy.ordering.OrderTicket;
 import io.rollforward.proxy.replica.Replica;
 import io.rollforward.proxy.replica.ReplicaConnection;
 import io.rollforward.proxy.replica.ResponseSink;
@@ -32,7 +33,8 @@ import java.util.zip.CRC32C;
  * Runs on the exchange's event loop and reports every step to it.
  */
 final class ReplicaCall implements ResponseSink {
-    enum State { WAITING, CONNECTING, AWAITING_HEAD, RECEIVING, COMPLETE, FAILED }
+    /** QUEUED: ordered, waiting for this replica's turn in the write order (the head timer already runs). */
+    enum State { WAITING, QUEUED, CONNECTING, AWAITING_HEAD, RECEIVING, COMPLETE, FAILED }
 
     enum Role { FOLLOW, SOURCE, DRAIN }
 
@@ -67,6 +69,10 @@ final class ReplicaCall implements ResponseSink {
 
     private FailureCause cause;
     private String detail;
+    private OrderTicket ticket;
+    private long queuedAt;
+    /** The first bytes of the body, for a byte-by-byte comparison (divergence rules), or null. */
+    private BodySample sample;
 
     ReplicaCall(Exchange exchange, int index, Replica replica, EventLoop loop) {
         this.exchange = exchange;
@@ -125,6 +131,20 @@ final class ReplicaCall implements ResponseSink {
         return detail;
     }
 
+    /** This copy is an ordered request: it is sent only when {@code place} has its turn on the replica. */
+    void orderedBy(OrderTicket place) {
+        ticket = place;
+    }
+
+    /** Keep the first {@code limit} body bytes for the comparison of replies. */
+    void sampleBody(long limit) {
+        sample = new BodySample(limit);
+    }
+
+    BodySample sample() {
+        return sample;
+    }
+
     // ---- dispatch
 
     void staggerUntil(long delayNanos) {
@@ -140,7 +160,6 @@ final class ReplicaCall implements ResponseSink {
             return;
         }
         cancelTimer();
-        state = State.CONNECTING;
         dispatchedAt = System.nanoTime();
         timer = loop.schedule(this::onHeadTimeout, exchange.settings().timeoutNanos(), TimeUnit.NANOSECONDS);
         long max = exchange.settings().maxReplyNanos();
@@ -148,7 +167,29 @@ final class ReplicaCall implements ResponseSink {
             durationTimer = loop.schedule(() -> fail(FailureCause.TIMEOUT, "reply still flowing after max-reply-duration "
                     + TimeUnit.NANOSECONDS.toMillis(max) + "ms"), max, TimeUnit.NANOSECONDS);
         }
+        // an ordered copy waits for this replica's turn; the time queued counts against the timeout
+        if (ticket != null && !ticket.hasTurn()) {
+            state = State.QUEUED;
+            queuedAt = dispatchedAt;
+            ticket.awaitTurn(this::send);
+            return;
+        }
+        send();
+    }
+
+    private void send() {
+        if (state != State.WAITING && state != State.QUEUED) {
+            return;
+        }
+        state = State.CONNECTING;
         connect();
+    }
+
+    /** The next ordered request may go to this replica (idempotent). */
+    private void releaseTurn() {
+        if (ticket != null) {
+            ticket.release();
+        }
     }
 
     /** Never sent: held back by the guard ({@code why} QUARANTINED) or not needed (null). */
@@ -158,6 +199,7 @@ final class ReplicaCall implements ResponseSink {
             state = State.FAILED;
             cause = why;
             detail = text;
+            releaseTurn();
         }
     }
 
@@ -277,6 +319,9 @@ final class ReplicaCall implements ResponseSink {
         if (n > 0) {
             crc.update(bytes.nioBuffer());
             consumed += n;
+            if (sample != null) {
+                sample.add(bytes);
+            }
         }
     }
 
@@ -379,6 +424,7 @@ final class ReplicaCall implements ResponseSink {
 
     private void complete() {
         state = State.COMPLETE;
+        releaseTurn();
         cancelTimer();
         cancelDurationTimer();
         exchange.events().replicaLatency(replica.name(), System.nanoTime() - dispatchedAt);
@@ -429,9 +475,12 @@ final class ReplicaCall implements ResponseSink {
 
     private void onHeadTimeout() {
         timer = null;
-        if (state == State.CONNECTING || state == State.AWAITING_HEAD) {
-            fail(FailureCause.TIMEOUT, "no reply head within "
-                    + TimeUnit.NANOSECONDS.toMillis(exchange.settings().timeoutNanos()) + "ms");
+        if (state == State.CONNECTING || state == State.AWAITING_HEAD || state == State.QUEUED) {
+            String why = "no reply head within " + TimeUnit.NANOSECONDS.toMillis(exchange.settings().timeoutNanos()) + "ms";
+            if (queuedAt != 0) {
+                why += state == State.QUEUED ? ", all of it queued behind earlier writes" : ", part of it queued behind earlier writes";
+            }
+            fail(FailureCause.TIMEOUT, why);
         }
     }
 
@@ -461,6 +510,7 @@ final class ReplicaCall implements ResponseSink {
             state = State.FAILED;
             cause = FailureCause.REPLICA_DOWN;
             detail = "replica marked DOWN before dispatch";
+            releaseTurn();
             exchange.onFailed(index);
         } else if (!terminal()) {
             fail(FailureCause.REPLICA_DOWN, "replica marked DOWN");
@@ -482,6 +532,7 @@ final class ReplicaCall implements ResponseSink {
         cause = failure;
         detail = why;
         awaiting = false;
+        releaseTurn();
         cancelTimer();
         cancelDurationTimer();
         releaseWindow();
@@ -493,6 +544,9 @@ final class ReplicaCall implements ResponseSink {
 
     /** Releases what this call holds; called when the exchange ends. */
     void releaseWindow() {
+        if (sample != null) {
+            sample.release();
+        }
         ByteBuf b;
         while ((b = window.poll()) != null) {
             b.release();

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.TransferEncodingNotAllowedException;
 import io.netty.util.ReferenceCountUtil;
 import io.rollforward.proxy.exchange.ClientReply;
 import io.rollforward.proxy.exchange.Exchange;
+import io.rollforward.proxy.ordering.WriteQueueFull;
 import java.util.ArrayDeque;
 
 /**
@@ -138,7 +139,17 @@ final class ClientRequestReceiver extends ChannelInboundHandlerAdapter implement
             // stopping: this reply says Connection: close and the connection closes after it
             HttpUtil.setKeepAlive(request, false);
         }
-        Exchange exchange = exchanges.create(ctx.channel(), request, this);
+        Exchange exchange;
+        try {
+            exchange = exchanges.create(ctx.channel(), request, this);
+        } catch (WriteQueueFull full) {
+            request.release();
+            closing = true;
+            releaseQueued();
+            events.rejected(FrontEvents.WRITE_QUEUE_FULL);
+            ErrorReplies.sendAndClose(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "write queue full: " + full.getMessage());
+            return;
+        }
         if (exchange == null) {
             request.release();
             closing = true;

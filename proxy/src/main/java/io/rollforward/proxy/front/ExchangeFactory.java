@@ -10,6 +10,9 @@ import io.rollforward.proxy.schedule.GroupDispatcher;
 import io.rollforward.proxy.replica.Replica;
 import io.rollforward.proxy.replica.ReplicaGroup;
 import io.rollforward.proxy.replica.ReplicaSet;
+import io.rollforward.proxy.ordering.StepKeeper;
+import io.rollforward.proxy.ordering.WriteOrder;
+import io.rollforward.proxy.ordering.WriteQueueFull;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -31,16 +34,21 @@ public final class ExchangeFactory {
     private final AtomicReference<Serving> serving = new AtomicReference<>();
     private final ExchangeServices services;
     private final InflightExchanges inflight;
+    private final StepKeeper steps;
 
     public ExchangeFactory(ReplicaSet replicas, ExchangeSettings settings, ExchangeServices services,
                            InflightExchanges inflight) {
-        this(replicas, GroupDispatcher.oneGroup(replicas), settings, services, inflight);
+        this(replicas, GroupDispatcher.oneGroup(replicas), settings, services, inflight, StepKeeper.OFF);
     }
 
-    /** @param groups picks the replica group of each request, from {@code replicas}' own replicas */
+    /**
+     * @param groups picks the replica group of each request, from {@code replicas}' own replicas
+     * @param steps  orders writes and judges the replicas' step ({@link StepKeeper#OFF}: not at all)
+     */
     public ExchangeFactory(ReplicaSet replicas, GroupDispatcher groups, ExchangeSettings settings,
-                           ExchangeServices services, InflightExchanges inflight) {
+                           ExchangeServices services, InflightExchanges inflight, StepKeeper steps) {
         this.services = services;
+        this.steps = steps;
         this.inflight = inflight;
         serve(new Serving(replicas, groups, settings));
     }
@@ -61,14 +69,22 @@ public final class ExchangeFactory {
         return serving.get();
     }
 
-    /** Null when no group has a replica in service. */
-    Exchange create(Channel client, FullHttpRequest request, ClientReply reply) {
+    /**
+     * Null when no group has a replica in service.
+     *
+     * @throws WriteQueueFull an ordered write over a queue bound: nothing was sent, the client gets 503
+     */
+    Exchange create(Channel client, FullHttpRequest request, ClientReply reply) throws WriteQueueFull {
         Serving now = serving.get();
         ReplicaGroup group = now.groups().pick(request);
         List<Replica> inService = group == null ? List.of() : group.inService();
         if (inService.isEmpty()) {
             return null;
         }
+        // the request's place on every replica of its group, taken as it is received
+        WriteOrder.Admission admission = steps.on()
+                ? steps.admit(request, inService.stream().map(Replica::name).toList(), client.eventLoop())
+                : null;
         group.dispatched(); // in flight from here until finished(), every replica's copy ended
         Exchange exchange = new Exchange(client, request, inService, now.settings(), services, new ClientReply() {
             @Override
@@ -82,7 +98,7 @@ public final class ExchangeFactory {
                 inflight.remove(client.eventLoop(), e);
                 reply.finished(e);
             }
-        });
+        }, steps, admission);
         inflight.add(client.eventLoop(), exchange);
         return exchange;
     }
@@ -90,6 +106,10 @@ public final class ExchangeFactory {
     /** The groups new requests are scheduled over. */
     public GroupDispatcher groups() {
         return serving.get().groups();
+    }
+
+    public StepKeeper steps() {
+        return steps;
     }
 
     public InflightExchanges inflight() {

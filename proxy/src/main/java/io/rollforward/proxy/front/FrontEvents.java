@@ -21,6 +21,8 @@ public interface FrontEvents {
     String UPGRADE = "upgrade";
     /** The request's {@code Via} already names this proxy: it came back from a replica (508). */
     String LOOP = "loop";
+    /** An ordered write over limits.max-queued-writes(-per-key). */
+    String WRITE_QUEUE_FULL = "write_queue_full";
 
     FrontEvents NONE = reason -> {
     };

@@ -3,6 +3,7 @@ package io.rollforward.proxy.health;
 import io.netty.channel.EventLoopGroup;
 import io.rollforward.config.RollforwardConfig;
 import io.rollforward.proxy.exchange.ExchangeEvents;
+import io.rollforward.proxy.ordering.OutOfStepSink;
 import io.rollforward.proxy.replica.Replica;
 import io.rollforward.proxy.replica.ReplicaSet;
 import java.net.InetSocketAddress;
@@ -20,7 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * active checks, passive outlier detection (fed by {@link #exchangeEvents()}), and the agents'
  * heartbeats (fed through {@link #health(String)} by the agent listener).
  */
-public final class HealthMonitor implements AutoCloseable {
+public final class HealthMonitor implements AutoCloseable, OutOfStepSink {
     private final Map<Replica, ReplicaHealth> byReplica = new LinkedHashMap<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "health");
@@ -80,6 +81,12 @@ public final class HealthMonitor implements AutoCloseable {
 
     public Optional<ReplicaHealth> health(String replica) {
         return byReplica.values().stream().filter(h -> h.replica().name().equals(replica)).findFirst();
+    }
+
+    /** An exchange found {@code replica} out of step: DOWN until its rejoin policy resyncs it. */
+    @Override
+    public void outOfStep(String replica, String reason) {
+        health(replica).ifPresent(h -> h.outOfStep(reason));
     }
 
     /** {@code POST /replicas/{name}/rejoin}: null on success, else why not. */

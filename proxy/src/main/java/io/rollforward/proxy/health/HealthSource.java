@@ -11,7 +11,13 @@ public enum HealthSource {
     /** {@code eject-after} consecutive requests failed on it (outlier detection). */
     PASSIVE,
     /** An operator took it out through the admin port. */
-    ADMIN;
+    ADMIN,
+    /**
+     * It failed an ordered write that another replica answered (or, with {@code divergence.on-write:
+     * eject}, answered it with another status): its state may differ. Never says UP by itself; only
+     * the rejoin policy (the admin call, or a hook that exits 0) clears it.
+     */
+    OUT_OF_STEP;
 
     public String tag() {
         return name().toLowerCase(Locale.ROOT);

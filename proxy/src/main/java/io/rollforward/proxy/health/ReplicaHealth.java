@@ -47,8 +47,9 @@ public final class ReplicaHealth {
         return replica;
     }
 
-    /** A source's verdict; repeated verdicts are cheap no-ops. */
-    public void report(HealthSource source, boolean up, String reason) {
+    /** A source's verdict; repeated verdicts are cheap no-ops. Returns true when it changed this source's verdict. */
+    public boolean report(HealthSource source, boolean up, String reason) {
+        boolean changed = false;
         boolean takeOut = false;
         boolean readmit = false;
         synchronized (this) {
@@ -58,11 +59,15 @@ public final class ReplicaHealth {
                     passiveEjections++;
                 }
                 if (downBy.put(source, reason) == null) {
+                    changed = true;
                     log.info("replica {}: {} says DOWN ({})", replica.name(), source.tag(), reason);
                 }
-                waiting = Waiting.NOTHING;
+                // Out of step, it waits for a resync whatever else holds it down; set here, in the
+                // same step as the verdict, so nobody sees it DOWN and waiting for nothing.
+                waiting = downBy.containsKey(HealthSource.OUT_OF_STEP) ? resync() : Waiting.NOTHING;
                 takeOut = first && replica.inService();
             } else if (downBy.remove(source) != null) {
+                changed = true;
                 log.info("replica {}: {} says UP ({})", replica.name(), source.tag(), reason);
                 readmit = downBy.isEmpty() && !replica.inService();
             }
@@ -75,6 +80,31 @@ public final class ReplicaHealth {
         } else if (readmit) {
             rejoin();
         }
+        return changed;
+    }
+
+    /**
+     * The replica failed an ordered write another replica answered: DOWN until it is resynced. With
+     * {@code rejoin: hook} the hook runs now and its exit 0 clears the verdict; otherwise (manual) the
+     * admin call does. Repeated verdicts while it is out do nothing more.
+     */
+    public void outOfStep(String reason) {
+        if (!report(HealthSource.OUT_OF_STEP, false, reason)) {
+            return;
+        }
+        log.warn("replica {} is out of step: {}; it stays out until it is resynced and rejoined", replica.name(), reason);
+        RejoinConfig policy = replica.config().rejoin();
+        if (policy.policy() != RejoinConfig.Policy.HOOK) {
+            log.warn("replica {} waits for POST /replicas/{}/rejoin once its state is the others' again",
+                    replica.name(), replica.name());
+            return;
+        }
+        runHook(policy, "rejoin hook exited 0 after out_of_step");
+    }
+
+    /** What an out-of-step replica waits for: its hook, or (manual, or immediate set in code) the admin call. */
+    private Waiting resync() {
+        return replica.config().rejoin().policy() == RejoinConfig.Policy.HOOK ? Waiting.HOOK : Waiting.MANUAL;
     }
 
     /** How many times passive checks ejected the replica; an active check's streak restarts at each. */
@@ -98,35 +128,46 @@ public final class ReplicaHealth {
                 log.warn("replica {} is healthy again and waits for POST /replicas/{}/rejoin (rejoin: manual)",
                         replica.name(), replica.name());
             }
-            case HOOK -> {
-                synchronized (this) {
-                    waiting = Waiting.HOOK;
-                }
-                hook.run(replica, policy).thenAccept(ok -> {
-                    boolean admit;
-                    synchronized (this) {
-                        admit = ok && waiting == Waiting.HOOK && downBy.isEmpty();
-                    }
-                    if (admit) {
-                        admit("rejoin hook exited 0");
-                    } else if (!ok) {
-                        synchronized (this) {
-                            waiting = Waiting.MANUAL;
-                        }
-                        log.error("replica {} stays out: its rejoin hook failed; fix it, then POST /replicas/{}/rejoin",
-                                replica.name(), replica.name());
-                    }
-                });
-            }
+            case HOOK -> runHook(policy, "rejoin hook exited 0");
         }
     }
 
-    /** The admin call; returns why not when the replica cannot rejoin now, else null. */
+    /** Runs the rejoin hook; its exit 0 also clears out_of_step (it resynced the replica). */
+    private void runHook(RejoinConfig policy, String admitted) {
+        synchronized (this) {
+            waiting = Waiting.HOOK;
+        }
+        hook.run(replica, policy).thenAccept(ok -> {
+            boolean admit;
+            synchronized (this) {
+                if (ok) {
+                    downBy.remove(HealthSource.OUT_OF_STEP);
+                } else {
+                    waiting = Waiting.MANUAL;
+                }
+                admit = ok && waiting == Waiting.HOOK && downBy.isEmpty();
+            }
+            if (admit) {
+                admit(admitted);
+            } else if (!ok) {
+                log.error("replica {} stays out: its rejoin hook failed; fix it, then POST /replicas/{}/rejoin",
+                        replica.name(), replica.name());
+            }
+        });
+    }
+
+    /**
+     * The admin call; returns why not when the replica cannot rejoin now, else null. The operator's
+     * call is also the word that an out-of-step replica was resynced: it clears that verdict.
+     */
     public String adminRejoin() {
         synchronized (this) {
-            if (!downBy.isEmpty()) {
-                return "replica " + replica.name() + " is still DOWN by " + String.join(", ", reasons().keySet());
+            Map<String, String> holding = reasons();
+            holding.remove(HealthSource.OUT_OF_STEP.tag());
+            if (!holding.isEmpty()) {
+                return "replica " + replica.name() + " is still DOWN by " + String.join(", ", holding.keySet());
             }
+            downBy.remove(HealthSource.OUT_OF_STEP);
             if (replica.inService()) {
                 return "replica " + replica.name() + " is already in service";
             }

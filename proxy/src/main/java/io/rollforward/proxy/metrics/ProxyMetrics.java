@@ -51,7 +51,8 @@ public final class ProxyMetrics implements ExchangeEvents, AutoCloseable {
     public static final List<String> CLIENT_REJECT_REASONS = List.of(FrontEvents.BAD_REQUEST,
             FrontEvents.HEADER_TOO_LARGE, FrontEvents.URI_TOO_LONG, FrontEvents.BODY_TOO_LARGE,
             FrontEvents.HEADER_TIMEOUT, FrontEvents.TOO_MANY_CONNECTIONS, FrontEvents.FRAMING,
-            FrontEvents.OBS_FOLD, FrontEvents.NO_REPLICA, FrontEvents.UPGRADE, FrontEvents.LOOP);
+            FrontEvents.OBS_FOLD, FrontEvents.NO_REPLICA, FrontEvents.UPGRADE, FrontEvents.LOOP,
+            FrontEvents.WRITE_QUEUE_FULL);
     /** {@code role} tags of {@code rollforward_role}; {@code none} is the role of a proxy without a cluster. */
     public static final List<String> ROLES = List.of("init", "standby", "active", "leaving", NONE);
 
