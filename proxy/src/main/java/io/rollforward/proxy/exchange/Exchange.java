@@ -565,7 +565,7 @@ public final class Exchange implements ReplyChoice.Actions {
             if (body != null) {
                 events().divergence(DivergenceKind.BODY);
                 services.divergenceLog().record(DivergenceKind.BODY, request.method().name(), request.uri(),
-                        "sent " + body.describe(true), c.replica().name() + " " + body.describe(false));
+                        chosen.replica().name() + " " + body.describe(true), c.replica().name() + " " + body.describe(false));
             }
         }
     }

@@ -185,7 +185,7 @@ class OrderedWritesTest {
         assertThat(status.get("waiting_for")).isEqualTo("manual");
         assertThat(String.valueOf(((Map<?, ?>) status.get("down_by")).keySet())).isEqualTo("[out_of_step]");
         assertThat(((Map<?, ?>) status.get("down_by")).get("out_of_step").toString())
-                .startsWith("failed POST /items (timeout: no full reply within 2000ms) that backup answered 200");
+                .startsWith("failed POST /items (timeout: no reply head within 2000ms) that backup answered 200");
         assertThat(proxy.proxy().metrics().scrape()).contains("rollforward_out_of_step_total{replica=\"master\"} 1.0");
 
         assertThat(post("/items", "while-out").join().statusCode()).isEqualTo(200);
