@@ -33,13 +33,15 @@ import java.util.Set;
  * @param divergenceLogInterval at most one divergence sample line per this interval (default 10s)
  * @param admin             the admin port
  * @param agents            heartbeat receiver for replica agents, if any
- * @param cluster           HA pair settings, if any
+ * @param cluster           HA pair settings, if any ({@code cluster} with {@code mode: pair}, the default)
+ * @param ring              N-way cluster settings, if any ({@code cluster} with {@code mode: ring})
  */
 public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, Duration stagger,
                                 Duration perRequestTimeout, Set<Integer> failOnStatus, Limits limits,
                                 Optional<String> servedByHeader, boolean mirror, boolean holdBackPoison,
                                 int ejectAfter, Duration ejectionTime, Duration divergenceLogInterval, AdminConfig admin,
-                                Optional<AgentsConfig> agents, Optional<ClusterConfig> cluster) {
+                                Optional<AgentsConfig> agents, Optional<ClusterConfig> cluster,
+                                Optional<RingConfig> ring) {
 
     public static final Duration DEFAULT_PER_REQUEST_TIMEOUT = Duration.ofSeconds(5);
     public static final Set<Integer> DEFAULT_FAIL_ON_STATUS = Set.of(502, 503, 504);
@@ -52,6 +54,7 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         servedByHeader = servedByHeader == null ? Optional.empty() : servedByHeader;
         agents = agents == null ? Optional.empty() : agents;
         cluster = cluster == null ? Optional.empty() : cluster;
+        ring = ring == null ? Optional.empty() : ring;
     }
 
     /** Defaults for everything but {@code listen} and {@code replicas}; for tests and the demo. */
@@ -75,6 +78,7 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         b.admin = admin;
         b.agents = agents;
         b.cluster = cluster;
+        b.ring = ring;
         return b;
     }
 
@@ -118,6 +122,10 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         return toBuilder().cluster(Optional.of(value)).build();
     }
 
+    public RollforwardConfig withRing(RingConfig value) {
+        return toBuilder().ring(Optional.of(value)).build();
+    }
+
     /** Every value starts at its default; {@link ConfigLoader} validates what it sets. */
     public static final class Builder {
         private final HostPort listen;
@@ -135,6 +143,7 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         private AdminConfig admin = AdminConfig.DEFAULT;
         private Optional<AgentsConfig> agents = Optional.empty();
         private Optional<ClusterConfig> cluster = Optional.empty();
+        private Optional<RingConfig> ring = Optional.empty();
 
         public Builder(HostPort listen, List<ReplicaConfig> replicas) {
             this.listen = listen;
@@ -155,11 +164,12 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         public Builder admin(AdminConfig value) { admin = value; return this; }
         public Builder agents(Optional<AgentsConfig> value) { agents = value; return this; }
         public Builder cluster(Optional<ClusterConfig> value) { cluster = value; return this; }
+        public Builder ring(Optional<RingConfig> value) { ring = value; return this; }
 
         public RollforwardConfig build() {
             return new RollforwardConfig(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits,
                     servedByHeader, mirror, holdBackPoison, ejectAfter, ejectionTime, divergenceLogInterval, admin, agents,
-                    cluster);
+                    cluster, ring);
         }
     }
 }

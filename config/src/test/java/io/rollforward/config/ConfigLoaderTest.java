@@ -54,6 +54,7 @@ class ConfigLoaderTest {
             admin: {listen: "[::1]:9902", token-file: admin.token}
             agents: {listen: 0.0.0.0:695, key-file: /secrets/agents.key, keepalive: 200ms, warntime: 1s, deadtime: 2s, initdead: 6s}
             cluster:
+              mode: pair
               node: proxy-a
               peer: proxy-b
               key-file: cluster.key
@@ -104,7 +105,8 @@ class ConfigLoaderTest {
                                 new GarpConfig(3, Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofMinutes(1)))),
                         "proxy-b", true, List.of("10.1.0.254", "gw.example"),
                         new NotifyConfig(List.of("/bin/notify", "active"), List.of("/bin/notify", "standby"), List.of(),
-                                Duration.ofSeconds(5)))));
+                                Duration.ofSeconds(5)))),
+                Optional.empty());
         assertThat(config).isEqualTo(expected);
         // Priority order is the file's order: the first replica is the master.
         assertThat(config.replicas()).extracting(ReplicaConfig::name).containsExactly("web1", "web2", "web3.b_c-d");

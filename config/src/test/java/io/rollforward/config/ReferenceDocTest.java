@@ -29,6 +29,7 @@ class ReferenceDocTest {
         Set<String> keys = new TreeSet<>();
         collectKeys(new Yaml().compose(new StringReader(ConfigLoaderTest.FULL)), "", keys);
         collectKeys(new Yaml().compose(new StringReader(Files.readString(Path.of("examples/agent.yaml")))), "", keys);
+        collectKeys(new Yaml().compose(new StringReader(Files.readString(Path.of("examples/ring-a.yaml")))), "", keys);
         ConfigLoader.parse(ConfigLoaderTest.FULL, "full.yaml"); // the keys are all real ones
         assertThat(keys).hasSizeGreaterThan(60);
         // A table names a key by its full path or by the part below its section: `cluster.udp.port`,
