@@ -51,6 +51,12 @@ public final class RingPolicy {
     private final Set<String> requested = new HashSet<>();
     /** VIPs whose holder left the view since they were last assigned. */
     private final Set<String> orphaned = new HashSet<>();
+    /**
+     * VIPs away from home because their home failed (TAKEOVER) or after a merge: only these wait
+     * for failback. A VIP placed elsewhere only because its home was not up yet (cold start) goes
+     * home as soon as the home joins.
+     */
+    private final Set<String> displaced = new HashSet<>();
     private boolean merged;
 
     public RingPolicy(List<VipHome> vips, int memberCount, RingConfig.Quorum quorum, RingConfig.Failback failback,
@@ -139,11 +145,15 @@ public final class RingPolicy {
             if (to.equals(from)) {
                 continue;
             }
-            moves.add(new VipMove(vip, from, to, cause(vip, from, to)));
+            VipMove.Cause cause = cause(vip, from, to);
+            moves.add(new VipMove(vip, from, to, cause));
             lastHolder.put(vip, to);
             orphaned.remove(vip);
             if (to.equals(home(vip).orElse(null))) {
                 requested.remove(vip);
+                displaced.remove(vip);
+            } else if (cause == VipMove.Cause.TAKEOVER || cause == VipMove.Cause.MERGE) {
+                displaced.add(vip);
             }
         }
         merged = false;
@@ -159,20 +169,22 @@ public final class RingPolicy {
             return VipMove.Cause.TAKEOVER;
         }
         if (to.equals(home(vip).orElse(null))) {
+            if (!displaced.contains(vip)) {
+                return VipMove.Cause.START;
+            }
             return requested.contains(vip) ? VipMove.Cause.FAILBACK_MANUAL : VipMove.Cause.FAILBACK_AUTO;
         }
         return merged ? VipMove.Cause.MERGE : VipMove.Cause.TAKEOVER;
     }
 
     private Set<String> dueForHome() {
-        if (failback == RingConfig.Failback.MANUAL) {
-            return Set.copyOf(requested);
-        }
         long now = nanoClock.getAsLong();
         Set<String> due = new HashSet<>();
         for (VipHome vip : vips) {
             Long since = joinedAt.get(vip.home());
-            if (since != null && now - since >= failbackDelay) {
+            boolean delayPassed = since != null && now - since >= failbackDelay;
+            if (!displaced.contains(vip.vip()) || requested.contains(vip.vip())
+                    || (failback == RingConfig.Failback.AUTO && delayPassed)) {
                 due.add(vip.vip());
             }
         }

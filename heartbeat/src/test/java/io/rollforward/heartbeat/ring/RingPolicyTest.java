@@ -70,9 +70,12 @@ class RingPolicyTest {
                 auto("a minority alone holds nothing",
                         "view d; settle; expect v1=- v2=- v3=- v4=-; view d,a; settle; expect v1=- v4=-;"
                                 + " view d,a,b; settle; expect v1=a v2=b v4=d v3=a"),
-                auto("cold start: VIPs of members not yet up go to the least loaded, then home",
-                        "view a,b,c; settle; expect v1=a v2=b v3=c v4=a; view a,b,c,d; settle; +5s; settle;"
-                                + " expect v4=d; moved v1:start v2:start v3:start v4:start v4:failback_auto"),
+                auto("cold start: VIPs of members not yet up go to the least loaded, then home at once",
+                        "view a,b,c; settle; expect v1=a v2=b v3=c v4=a; view a,b,c,d; settle;"
+                                + " expect v4=d; moved v1:start v2:start v3:start v4:start v4:start; never-twice"),
+                new Scenario("cold start with manual failback: home at once too (nothing failed)",
+                        RingConfig.Failback.MANUAL, RingConfig.Quorum.MAJORITY,
+                        "view a,b,c; settle; expect v4=a; view a,b,c,d; settle; expect v4=d"),
                 new Scenario("quorum none: a 2|2 split keeps serving on both sides", RingConfig.Failback.AUTO,
                         RingConfig.Quorum.NONE, up + "view a,b; settle; expect v1=a v2=b v3=a v4=a"),
                 new Scenario("manual failback: only on request", RingConfig.Failback.MANUAL, RingConfig.Quorum.MAJORITY,
