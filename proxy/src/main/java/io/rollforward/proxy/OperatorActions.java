@@ -5,6 +5,7 @@ import io.rollforward.proxy.admin.AdminResult;
 import io.rollforward.proxy.health.HealthMonitor;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /** What the admin port's mutating calls do to the running proxy. */
@@ -12,12 +13,15 @@ final class OperatorActions implements AdminActions {
     private final HealthMonitor health;
     private final Runnable stopAccepting;
     private final Supplier<CompletionStage<AdminResult>> failover;
+    private final Function<String, CompletionStage<AdminResult>> failback;
     private volatile boolean draining;
 
-    OperatorActions(HealthMonitor health, Runnable stopAccepting, Supplier<CompletionStage<AdminResult>> failover) {
+    OperatorActions(HealthMonitor health, Runnable stopAccepting, Supplier<CompletionStage<AdminResult>> failover,
+                    Function<String, CompletionStage<AdminResult>> failback) {
         this.health = health;
         this.stopAccepting = stopAccepting;
         this.failover = failover;
+        this.failback = failback;
     }
 
     @Override
@@ -34,6 +38,11 @@ final class OperatorActions implements AdminActions {
     @Override
     public CompletionStage<AdminResult> failover() {
         return failover.get();
+    }
+
+    @Override
+    public CompletionStage<AdminResult> failback(String address) {
+        return failback.apply(address);
     }
 
     @Override

@@ -20,6 +20,9 @@ import io.rollforward.proxy.front.InflightExchanges;
 import io.rollforward.proxy.ha.HaNode;
 import io.rollforward.proxy.health.HealthMonitor;
 import io.rollforward.proxy.metrics.ProxyMetrics;
+import io.rollforward.proxy.metrics.RingMetrics;
+import io.rollforward.proxy.ring.LoadSampler;
+import io.rollforward.proxy.ring.RingNode;
 import io.rollforward.proxy.replica.Replica;
 import io.rollforward.proxy.replica.ReplicaSet;
 import io.rollforward.proxy.transport.Transport;
@@ -54,6 +57,7 @@ public final class Rollforward implements AutoCloseable {
     private Channel frontChannel;
     private InetSocketAddress adminAddress;
     private HaNode ha;
+    private RingNode ring;
 
     private Rollforward(RollforwardConfig config) {
         this.config = config;
@@ -104,7 +108,9 @@ public final class Rollforward implements AutoCloseable {
         front = new FrontInitializer(config.limits(), exchanges, frontEvents);
 
         OperatorActions actions = new OperatorActions(health, this::stopAccepting, () -> ha != null ? ha.failover()
-                : CompletableFuture.completedFuture(AdminResult.conflict("no cluster is configured: nothing to fail over to")));
+                : CompletableFuture.completedFuture(AdminResult.conflict("no cluster is configured: nothing to fail over to")),
+                vip -> ring != null ? ring.failback(vip)
+                        : CompletableFuture.completedFuture(AdminResult.conflict("no ring cluster is configured")));
         AdminServer admin = new AdminServer(config.admin(), metrics, this::status, actions);
         closeInReverse.add(admin);
         adminAddress = admin.start(adminLoop, transport.serverChannel());
@@ -124,6 +130,10 @@ public final class Rollforward implements AutoCloseable {
         health.start();
         if (config.cluster().isPresent()) {
             ha = HaNode.start(config.cluster().get(), transport, metrics); // closed first in close()
+        }
+        if (config.ring().isPresent()) {
+            ring = RingNode.start(config.ring().get(), new RingMetrics(metrics.registry()), new LoadSampler(
+                    () -> exchanges.inflight().size(), LoadSampler.requestsIn(metrics.registry()), System::nanoTime));
         }
         log.info("listening on {} ({} transport); replicas {}; admin on {}", frontChannel.localAddress(), transport,
                 replicas.all().stream().map(r -> r.name() + "=" + r.config().address()).toList(), adminAddress);
@@ -171,6 +181,9 @@ public final class Rollforward implements AutoCloseable {
         if (ha != null) {
             m.put("cluster", ha.status());
         }
+        if (ring != null) {
+            m.put("cluster", ring.status());
+        }
         m.put("inflight_requests", exchanges.inflight().size());
         m.put("client_connections", front.openConnections());
         return m;
@@ -187,6 +200,9 @@ public final class Rollforward implements AutoCloseable {
     public void close() {
         if (ha != null) {
             ha.close(); // first: release the VIP and tell the peer, while the front still answers
+        }
+        if (ring != null) {
+            ring.close(); // the same: release the VIPs and leave, so survivors take them at once
         }
         if (frontChannel != null) {
             frontChannel.close().syncUninterruptibly();

@@ -92,8 +92,11 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
             case "/failover" -> mutate(ctx, request, keepAlive, path, actions::failover);
             default -> {
                 String replica = rejoinTarget(path);
+                String vip = failbackTarget(path);
                 if (replica != null) {
                     mutate(ctx, request, keepAlive, path, () -> actions.rejoin(replica));
+                } else if (vip != null) {
+                    mutate(ctx, request, keepAlive, path, () -> actions.failback(vip));
                 } else {
                     respondJson(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, Map.of("error", "no such path: " + path));
                 }
@@ -110,6 +113,16 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
         }
         String name = path.substring(prefix.length(), path.length() - suffix.length());
         return name.indexOf('/') >= 0 ? null : QueryStringDecoder.decodeComponent(name);
+    }
+
+    /** The address of {@code /cluster/vips/{address}/failback} (IPv6 as written, prefix optional), or null. */
+    static String failbackTarget(String path) {
+        String prefix = "/cluster/vips/";
+        String suffix = "/failback";
+        if (!path.startsWith(prefix) || !path.endsWith(suffix) || path.length() <= prefix.length() + suffix.length()) {
+            return null;
+        }
+        return QueryStringDecoder.decodeComponent(path.substring(prefix.length(), path.length() - suffix.length()));
     }
 
     private boolean allowed(ChannelHandlerContext ctx, boolean keepAlive, HttpMethod method, HttpMethod expected) {
