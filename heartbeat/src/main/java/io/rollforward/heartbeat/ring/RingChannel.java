@@ -41,12 +41,12 @@ public final class RingChannel implements AutoCloseable {
     }
 
     /**
-     * Connects (blocks up to the join timeout: a first member waits that long for others, then
-     * forms a view of its own).
+     * Builds the channel; {@link #connect} joins. Two steps, so the caller holds the channel
+     * before the first view arrives.
      *
-     * @throws IllegalStateException when the channel cannot be built or connected
+     * @throws IllegalStateException when the channel cannot be built
      */
-    public static RingChannel open(RingConfig config, AuthKey key, Listener listener, Executor executor) {
+    public static RingChannel create(RingConfig config, AuthKey key, Listener listener, Executor executor) {
         JChannel channel;
         try {
             channel = new JChannel(RingStack.protocols(config, key)).name(config.node());
@@ -77,6 +77,16 @@ public final class RingChannel implements AutoCloseable {
                 executor.execute(() -> listener.message(sender, message));
             }
         });
+        return ring;
+    }
+
+    /**
+     * Joins (blocks up to the join timeout: a first member waits that long for others, then
+     * forms a view of its own).
+     *
+     * @throws IllegalStateException when it cannot
+     */
+    public void connect(RingConfig config) {
         try {
             channel.connect(CLUSTER);
         } catch (Exception e) {
@@ -84,7 +94,6 @@ public final class RingChannel implements AutoCloseable {
             throw new IllegalStateException("cluster: cannot join as " + config.node() + " on "
                     + config.self().address() + ": " + e.getMessage(), e);
         }
-        return ring;
     }
 
     /** To every member, this one included. */

@@ -78,7 +78,7 @@ public final class RingMember implements AutoCloseable {
     public static RingMember start(RingConfig config, AuthKey key, LocalVips vips, Supplier<MemberLoad> load,
                                    Events events) {
         RingMember member = new RingMember(config, vips, load, events);
-        member.channel = RingChannel.open(config, key, new RingChannel.Listener() {
+        member.channel = RingChannel.create(config, key, new RingChannel.Listener() {
             @Override
             public void view(List<String> members, boolean merge) {
                 member.onView(members, merge);
@@ -89,6 +89,7 @@ public final class RingMember implements AutoCloseable {
                 member.onMessage(sender, message);
             }
         }, member.thread);
+        member.channel.connect(config);
         member.thread.scheduleAtFixedRate(member::tick, 1, 1, TimeUnit.SECONDS);
         log.info("ring member {} joined on {}: {} members configured, VIPs {}", config.node(),
                 config.self().address(), config.members().size(), policy(member).vips());

@@ -12,6 +12,7 @@ import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.FD_SOCK2;
 import org.jgroups.protocols.FRAG4;
 import org.jgroups.protocols.MERGE3;
+import org.jgroups.protocols.NON_BLOCKING_SENDS;
 import org.jgroups.protocols.SYM_ENCRYPT;
 import org.jgroups.protocols.TCP;
 import org.jgroups.protocols.TCPPING;
@@ -26,7 +27,10 @@ import org.jgroups.stack.Protocol;
  * The JGroups protocol stack of the ring, built in code from {@link RingConfig} (JGroups' stock
  * {@code tcp.xml} trimmed to what membership needs). Bottom to top:
  * <pre>
- * TCP             bind = this member's address, no port range (the address is the identity)
+ * TCP             bind = this member's address, no port range (the address is the identity);
+ *                 connect timeout failure-timeout/2
+ * NON_BLOCKING_SENDS  a member whose TCP window is full (link cut) queues instead of blocking
+ *                 the sender, so the others still get our heartbeats
  * TCPPING         static discovery: every member's address
  * MERGE3          heals partitions: info every 2..4 x failure-timeout
  * FD_SOCK2        the ring: a TCP connection to the next member; a closed one is a crash at once
@@ -56,6 +60,8 @@ public final class RingStack {
         tcp.setBindAddress(bind);
         tcp.setBindPort(config.self().address().port());
         tcp.setPortRange(0);
+        // Connecting to a member whose link is cut must not stall sends for JGroups' default 2s.
+        tcp.setSockConnTimeout((int) Math.max(200, timeout / 2));
         List<InetSocketAddress> hosts = config.members().stream()
                 .map(m -> new InetSocketAddress(address(m.address().host()), m.address().port())).toList();
         TCPPING ping = new TCPPING();
@@ -70,7 +76,7 @@ public final class RingStack {
         AUTH auth = new AUTH().setAuthToken(new KeyedAuthToken(key.derive(AUTH_LABEL)));
         GMS gms = new GMS().setJoinTimeout(2 * timeout).setMaxJoinAttempts(1).setLeaveTimeout(timeout)
                 .setViewAckCollectionTimeout(timeout);
-        return List.of(tcp, ping, merge, ring, heartbeats, verify, encrypt, new NAKACK2().useMcastXmit(false),
+        return List.of(tcp, new NON_BLOCKING_SENDS(), ping, merge, ring, heartbeats, verify, encrypt, new NAKACK2().useMcastXmit(false),
                 new UNICAST3(), new STABLE(), auth, gms, new FRAG4());
     }
 
