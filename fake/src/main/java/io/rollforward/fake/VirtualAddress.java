@@ -56,9 +56,14 @@ public final class VirtualAddress {
         return new VirtualAddress(config.iface(), IpLiteral.parse(config.address()), config.prefix());
     }
 
-    /** Adds the address; success if it was already there. */
+    /**
+     * Adds the address; success if it was already there. An IPv6 address is added {@code nodad}:
+     * duplicate address detection would keep it tentative (unusable) for a second or more, and
+     * the VIP moving here is exactly the "duplicate" the cluster decided on.
+     */
     public void add() {
-        ExternalCommand.Result r = ip("addr", "add", cidr(), "dev", iface);
+        ExternalCommand.Result r = address instanceof Inet4Address ? ip("addr", "add", cidr(), "dev", iface)
+                : ip("addr", "add", cidr(), "dev", iface, "nodad");
         if (!r.ok() && !alreadyPresent(r.output())) {
             throw failure("add", r);
         }

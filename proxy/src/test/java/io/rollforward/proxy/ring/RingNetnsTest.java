@@ -90,6 +90,7 @@ class RingNetnsTest {
             for (String home : RingNetwork.NODES) {
                 net.forget(node, RingNetwork.vip(home), 24);
             }
+            net.forget(node, RingNetwork.VIP6, 64);
         }
     }
 
@@ -104,6 +105,7 @@ class RingNetnsTest {
         List<Long> failbacks = new ArrayList<>();
         for (int run = 1; run <= 5; run++) {
             net.seedClientNeighbour(vipA, net.mac("proxy-a"));
+            net.seedClientNeighbour(RingNetwork.VIP6, net.mac("proxy-a"));
             ChildProcess probe = probe(vipA, 3000, 5, 300, 1);
             ProbeRequests.awaitOk(probe, "8081|8082", 0, 5, Duration.ofSeconds(30));
             long killedAt = System.currentTimeMillis();
@@ -117,6 +119,9 @@ class RingNetnsTest {
                     + " (failure-timeout 1s)%n", run, takeover);
             assertThat(net.holders(vipA)).as("who holds %s", vipA).containsExactlyInAnyOrder("proxy-a", "proxy-c");
             assertThat(net.clientNeighbourMac(vipA)).as("client's neighbour entry").isEqualTo(net.mac("proxy-c"));
+            // The IPv6 VIP moved with it: an unsolicited neighbour advertisement updated the client's entry.
+            await().atMost(Duration.ofSeconds(5)).until(() -> net.clientNeighbourMac(RingNetwork.VIP6)
+                    .equals(net.mac("proxy-c")));
             assertThat(takeover).as("takeover ms").isLessThan(8000);
             if (run == 1) {
                 String metrics = admin("proxy-c", "/metrics");
@@ -126,10 +131,14 @@ class RingNetnsTest {
 
             // proxy-a comes back (a reboot: its leftover address gone); failback after 1s, release first.
             net.forget("proxy-a", vipA, 24);
+            net.forget("proxy-a", RingNetwork.VIP6, 64);
             net.restore("proxy-a");
             long restartAt = System.currentTimeMillis();
             nodes.put("proxy-a", start("proxy-a"));
             awaitHolders(vipA, "proxy-a", Duration.ofSeconds(60));
+            awaitHolders(RingNetwork.VIP6, "proxy-a", Duration.ofSeconds(10));
+            await().atMost(Duration.ofSeconds(5)).until(() -> net.clientNeighbourMac(RingNetwork.VIP6)
+                    .equals(net.mac("proxy-a")));
             ProbeRequests.Request back = ProbeRequests.awaitOk(probe, "8081|8082", restartAt, 1, Duration.ofSeconds(30)).get(0);
             failbacks.add(back.end() - restartAt);
             ProbeRequests.stop(probe);
@@ -177,6 +186,7 @@ class RingNetnsTest {
         for (String node : RingNetwork.NODES) {
             awaitHolders(RingNetwork.vip(node), node, START);
         }
+        awaitHolders(RingNetwork.VIP6, "proxy-a", START);
     }
 
     /** Until {@code node} alone holds {@code vip}; meanwhile records any moment two live nodes hold it. */
@@ -225,7 +235,8 @@ class RingNetnsTest {
         String vips = RingNetwork.NODES.stream()
                 .map(n -> "    - {address: " + RingNetwork.vip(n) + "/24, interface: " + RingNetwork.IFACE
                         + ", home: " + n + ", garp: {count: 5, interval: 50ms}}")
-                .collect(Collectors.joining("\n"));
+                .collect(Collectors.joining("\n")) + "\n    - {address: \"" + RingNetwork.VIP6 + "/64\", interface: "
+                + RingNetwork.IFACE + ", home: proxy-a, garp: {count: 5, interval: 50ms}}";
         String yaml = """
                 listen: 0.0.0.0:%d
                 replicas:

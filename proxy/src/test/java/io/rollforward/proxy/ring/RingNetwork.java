@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  *   proxy-a 10.216.16.1  / fd16::1  --+
  *   proxy-b 10.216.16.2  / fd16::2  --+-- bridge (own namespace) -- origins 10.216.16.20
  *   proxy-c 10.216.16.3  / fd16::3  --+
- *   proxy-d 10.216.16.4  / fd16::4  --+   VIPs 10.216.16.101..104, fd16::103 (homes a..d)
+ *   proxy-d 10.216.16.4  / fd16::4  --+   VIPs 10.216.16.101..104 (homes a..d), fd16::101 (home a)
  * </pre>
  * Each proxy's interface is called {@code eth0} inside its namespace, so every member's config
  * lists the same VIPs. Every address exists only inside these namespaces.
@@ -62,6 +62,9 @@ final class RingNetwork implements AutoCloseable {
     static String ip6(String node) {
         return "fd16::" + (NODES.indexOf(node) + 1);
     }
+
+    /** proxy-a's second VIP, an IPv6 one: moved with unsolicited neighbour advertisements. */
+    static final String VIP6 = "fd16::101";
 
     static String vip(String home) {
         return "10.216.16." + (101 + NODES.indexOf(home));
