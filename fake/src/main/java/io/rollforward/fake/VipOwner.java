@@ -2,7 +2,7 @@ package io.rollforward.fake;
 
 import io.rollforward.config.GarpConfig;
 import io.rollforward.config.VipConfig;
-import io.rollforward.fake.internal.IpLiteral;
+import io.rollforward.config.internal.IpLiteral;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +40,7 @@ public final class VipOwner implements AutoCloseable {
      * @throws IllegalArgumentException naming the bad setting
      */
     public static VipOwner create(VipConfig config) {
-        InetAddress vip = IpLiteral.parse(config.address());
+        InetAddress vip = IpLiteral.require(config.address(), "vip.address");
         return new VipOwner(new VirtualAddress(config.iface(), vip, config.prefix()),
                 AddressAnnouncement.forVip(config.iface(), vip), config.garp());
     }

@@ -2,7 +2,7 @@ package io.rollforward.fake;
 
 import io.rollforward.config.VipConfig;
 import io.rollforward.fake.internal.ExternalCommand;
-import io.rollforward.fake.internal.IpLiteral;
+import io.rollforward.config.internal.IpLiteral;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -53,7 +53,7 @@ public final class VirtualAddress {
 
     /** @throws IllegalArgumentException naming the bad setting */
     public static VirtualAddress of(VipConfig config) {
-        return new VirtualAddress(config.iface(), IpLiteral.parse(config.address()), config.prefix());
+        return new VirtualAddress(config.iface(), IpLiteral.require(config.address(), "vip.address"), config.prefix());
     }
 
     /**
@@ -133,7 +133,7 @@ public final class VirtualAddress {
         }
         try {
             // IPv6 text forms differ (zero compression); compare parsed values.
-            return host.indexOf(':') >= 0 && IpLiteral.parse(host).equals(address);
+            return host.indexOf(':') >= 0 && IpLiteral.parse(host).map(address::equals).orElse(false);
         } catch (IllegalArgumentException e) {
             return false;
         }

@@ -1,11 +1,11 @@
 package io.rollforward.proxy.ha;
 
 import io.rollforward.config.VipConfig;
+import io.rollforward.config.internal.IpLiteral;
 import io.rollforward.fake.AddressAnnouncement;
 import io.rollforward.fake.VipOwner;
 import io.rollforward.fake.VirtualAddress;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -34,12 +34,7 @@ final class OwnedVip implements VipHolder {
 
     /** @throws IllegalArgumentException naming the bad setting */
     static OwnedVip create(VipConfig config) {
-        InetAddress vip;
-        try {
-            vip = InetAddress.getByName(config.address());
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("vip.address: " + config.address() + " (expected: an IP address)", e);
-        }
+        InetAddress vip = IpLiteral.require(config.address(), "vip.address");
         AddressAnnouncement garp = AddressAnnouncement.forVip(config.iface(), vip);
         VipOwner owner = new VipOwner(new VirtualAddress(config.iface(), vip, config.prefix()), garp, config.garp());
         return new OwnedVip(owner, garp, config.address() + "/" + config.prefix());
