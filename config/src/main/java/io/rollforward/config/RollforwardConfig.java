@@ -50,6 +50,7 @@ import java.util.Set;
  * @param ordering          one order of writes on every replica, when set (default off)
  * @param divergence        what counts as replies differing and what a differing write does
  *                          (default: status and body, log only)
+ * @param ring              N-way cluster settings, if any ({@code cluster} with {@code mode: ring})
  */
 public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, Duration stagger,
                                 Duration perRequestTimeout, Set<Integer> failOnStatus, Limits limits,
@@ -60,7 +61,7 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
                                 QueryOfDeathConfig queryOfDeath, Optional<TlsConfig> tls, Duration shutdownTimeout,
                                 Scheduling scheduling, Optional<String> nodeName, ForwardedConfig forwarded,
                                 AccessLogConfig accessLog, Optional<OrderingConfig> ordering,
-                                DivergenceConfig divergence) {
+                                DivergenceConfig divergence, Optional<RingConfig> ring) {
 
     public static final Duration DEFAULT_PER_REQUEST_TIMEOUT = Duration.ofSeconds(5);
     public static final Set<Integer> DEFAULT_FAIL_ON_STATUS = Set.of(502, 503, 504);
@@ -87,6 +88,7 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         accessLog = accessLog == null ? AccessLogConfig.OFF : accessLog;
         ordering = ordering == null ? Optional.empty() : ordering;
         divergence = divergence == null ? DivergenceConfig.DEFAULT : divergence;
+        ring = ring == null ? Optional.empty() : ring;
     }
 
     /** One group of {@code replicas} with the default scheduler. */
@@ -97,7 +99,7 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
                              Optional<AgentsConfig> agents, Optional<ClusterConfig> cluster) {
         this(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits, servedByHeader, mirror,
                 holdBackPoison, ejectAfter, ejectionTime, divergenceLogInterval, admin, agents, cluster, null, null, null,
-                null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
     }
 
     /** Defaults for everything but {@code listen} and {@code replicas}; for tests and the demo. */
@@ -132,6 +134,7 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         b.accessLog = accessLog;
         b.ordering = ordering;
         b.divergence = divergence;
+        b.ring = ring;
         return b;
     }
 
@@ -215,6 +218,10 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         return toBuilder().divergence(value).build();
     }
 
+    public RollforwardConfig withRing(RingConfig value) {
+        return toBuilder().ring(Optional.of(value)).build();
+    }
+
     /** Every value starts at its default; {@link ConfigLoader} validates what it sets. */
     public static final class Builder {
         private final HostPort listen;
@@ -243,6 +250,7 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         private AccessLogConfig accessLog = AccessLogConfig.OFF;
         private Optional<OrderingConfig> ordering = Optional.empty();
         private DivergenceConfig divergence = DivergenceConfig.DEFAULT;
+        private Optional<RingConfig> ring = Optional.empty();
 
         public Builder(HostPort listen, List<ReplicaConfig> replicas) {
             this.listen = listen;
@@ -275,12 +283,13 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         public Builder accessLog(AccessLogConfig value) { accessLog = value; return this; }
         public Builder ordering(Optional<OrderingConfig> value) { ordering = value; return this; }
         public Builder divergence(DivergenceConfig value) { divergence = value; return this; }
+        public Builder ring(Optional<RingConfig> value) { ring = value; return this; }
 
         public RollforwardConfig build() {
             return new RollforwardConfig(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits,
                     servedByHeader, mirror, holdBackPoison, ejectAfter, ejectionTime, divergenceLogInterval, admin, agents,
                     cluster, replyIdleTimeout, maxReplyDuration, queryOfDeath, tls, shutdownTimeout, scheduling,
-                    nodeName, forwarded, accessLog, ordering, divergence);
+                    nodeName, forwarded, accessLog, ordering, divergence, ring);
         }
     }
 }

@@ -63,6 +63,7 @@ class ConfigLoaderTest {
             admin: {listen: "[::1]:9902", token-file: admin.token}
             agents: {listen: 0.0.0.0:695, key-file: /secrets/agents.key, keepalive: 200ms, warntime: 1s, deadtime: 2s, initdead: 6s}
             cluster:
+              mode: pair
               node: proxy-a
               peer: proxy-b
               key-file: cluster.key
@@ -136,7 +137,8 @@ class ConfigLoaderTest {
                 Optional.of(new OrderingConfig(Set.of("POST", "PUT"), OrderingConfig.Key.header("X-Tenant"),
                         OrderingConfig.Reads.AFTER_WRITES)),
                 new DivergenceConfig(List.of("Content-Type", "Location"), List.of("\"ts\":[0-9]+"),
-                        DivergenceConfig.OnWrite.EJECT));
+                        DivergenceConfig.OnWrite.EJECT),
+                Optional.empty());
         assertThat(config).isEqualTo(expected);
         // Priority order is the file's order: the first replica is the master.
         assertThat(config.replicas()).extracting(ReplicaConfig::name).containsExactly("web1", "web2", "web3.b_c-d");

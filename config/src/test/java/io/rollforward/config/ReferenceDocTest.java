@@ -32,6 +32,7 @@ class ReferenceDocTest {
         // TlsConfigTest.FULL_TLS's keys are real ones: that test loads it with its certificate files
         collectKeys(new Yaml().compose(new StringReader(TlsConfigTest.FULL_TLS)), "", keys);
         collectKeys(new Yaml().compose(new StringReader(Files.readString(Path.of("examples/groups.yaml")))), "", keys);
+        collectKeys(new Yaml().compose(new StringReader(Files.readString(Path.of("examples/ring-a.yaml")))), "", keys);
         ConfigLoader.parse(ConfigLoaderTest.FULL, "full.yaml"); // the keys are all real ones
         assertThat(keys).hasSizeGreaterThan(60);
         // A table names a key by its full path or by the part below its section: `cluster.udp.port`,

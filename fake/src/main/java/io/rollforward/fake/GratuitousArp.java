@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  * <p>Blocking (opens a device, may start processes): call from your own thread, never from an
  * event loop. Thread-safe.
  */
-public final class GratuitousArp implements AutoCloseable {
+public final class GratuitousArp implements AddressAnnouncement {
     private static final Logger log = LoggerFactory.getLogger(GratuitousArp.class);
     private static final AtomicBoolean FALLBACK_LOGGED = new AtomicBoolean();
 
@@ -61,11 +61,13 @@ public final class GratuitousArp implements AutoCloseable {
      *
      * @throws VipException naming the interface and what is missing when neither way works
      */
+    @Override
     public synchronized void preflight() {
         transmitter();
     }
 
     /** Sends one packet of each form: request, then reply. */
+    @Override
     public void announce() {
         send(GarpForm.REQUEST);
         send(GarpForm.REPLY);
@@ -77,6 +79,7 @@ public final class GratuitousArp implements AutoCloseable {
     }
 
     /** {@code pcap} or {@code arping}, once chosen; {@code none} before {@link #preflight()}. */
+    @Override
     public synchronized String transport() {
         return transmitter == null ? "none" : transmitter.kind();
     }

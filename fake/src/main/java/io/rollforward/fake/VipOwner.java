@@ -2,11 +2,10 @@ package io.rollforward.fake;
 
 import io.rollforward.config.GarpConfig;
 import io.rollforward.config.VipConfig;
-import io.rollforward.fake.internal.IpLiteral;
+import io.rollforward.config.internal.IpLiteral;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -29,29 +28,25 @@ public final class VipOwner implements AutoCloseable {
     private static final long CLOSE_WAIT_SECONDS = 10;
 
     private final VirtualAddress address;
-    private final GratuitousArp garp;
+    private final AddressAnnouncement garp;
     private final ScheduledExecutorService executor;
     private final ArpAnnouncer announcer;
     private volatile boolean held;
 
     /**
-     * Wires the real thing from config. IPv4 only for now: an IPv6 VIP would need unsolicited
-     * neighbour advertisements (RFC 4861 section 7.2.6), which are not implemented yet.
+     * Wires the real thing from config: gratuitous ARP for an IPv4 VIP, unsolicited neighbour
+     * advertisements (RFC 4861 section 7.2.6) for an IPv6 one; {@code garp} paces both.
      *
      * @throws IllegalArgumentException naming the bad setting
      */
     public static VipOwner create(VipConfig config) {
-        InetAddress vip = IpLiteral.parse(config.address());
-        if (!(vip instanceof Inet4Address)) {
-            throw new IllegalArgumentException("vip.address: " + config.address()
-                    + " (expected: an IPv4 address; IPv6 announcements are not implemented yet)");
-        }
+        InetAddress vip = IpLiteral.require(config.address(), "vip.address");
         return new VipOwner(new VirtualAddress(config.iface(), vip, config.prefix()),
-                new GratuitousArp(config.iface(), (Inet4Address) vip), config.garp());
+                AddressAnnouncement.forVip(config.iface(), vip), config.garp());
     }
 
     /** For tests and tools that build the parts themselves (e.g. inside a namespace). */
-    public VipOwner(VirtualAddress address, GratuitousArp garp, GarpConfig garpConfig) {
+    public VipOwner(VirtualAddress address, AddressAnnouncement garp, GarpConfig garpConfig) {
         this.address = address;
         this.garp = garp;
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -72,7 +67,8 @@ public final class VipOwner implements AutoCloseable {
     public void preflight() {
         address.preflight();
         garp.preflight();
-        log.info("VIP {} ready: gratuitous ARP via {}", address, garp.transport());
+        log.info("VIP {} ready: {} via {}", address, garp instanceof GratuitousArp ? "gratuitous ARP"
+                : "neighbour advertisements", garp.transport());
     }
 
     /** Adds the VIP and starts announcing it (once per hold). Completes when the address is in place. */

@@ -2,7 +2,7 @@ package io.rollforward.fake;
 
 import io.rollforward.config.VipConfig;
 import io.rollforward.fake.internal.ExternalCommand;
-import io.rollforward.fake.internal.IpLiteral;
+import io.rollforward.config.internal.IpLiteral;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -53,12 +53,17 @@ public final class VirtualAddress {
 
     /** @throws IllegalArgumentException naming the bad setting */
     public static VirtualAddress of(VipConfig config) {
-        return new VirtualAddress(config.iface(), IpLiteral.parse(config.address()), config.prefix());
+        return new VirtualAddress(config.iface(), IpLiteral.require(config.address(), "vip.address"), config.prefix());
     }
 
-    /** Adds the address; success if it was already there. */
+    /**
+     * Adds the address; success if it was already there. An IPv6 address is added {@code nodad}:
+     * duplicate address detection would keep it tentative (unusable) for a second or more, and
+     * the VIP moving here is exactly the "duplicate" the cluster decided on.
+     */
     public void add() {
-        ExternalCommand.Result r = ip("addr", "add", cidr(), "dev", iface);
+        ExternalCommand.Result r = address instanceof Inet4Address ? ip("addr", "add", cidr(), "dev", iface)
+                : ip("addr", "add", cidr(), "dev", iface, "nodad");
         if (!r.ok() && !alreadyPresent(r.output())) {
             throw failure("add", r);
         }
@@ -128,7 +133,7 @@ public final class VirtualAddress {
         }
         try {
             // IPv6 text forms differ (zero compression); compare parsed values.
-            return host.indexOf(':') >= 0 && IpLiteral.parse(host).equals(address);
+            return host.indexOf(':') >= 0 && IpLiteral.parse(host).map(address::equals).orElse(false);
         } catch (IllegalArgumentException e) {
             return false;
         }

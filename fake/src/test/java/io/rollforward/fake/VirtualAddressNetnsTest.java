@@ -99,8 +99,12 @@ class VirtualAddressNetnsTest {
                 .hasMessage("vip.iface: eth 0 (expected: a Linux interface name, 1-15 characters)");
         assertThatThrownBy(() -> VirtualAddress.of(new VipConfig("vip.example", 24, "eth0", garp)))
                 .hasMessage("vip.address: vip.example (expected: an IPv4 or IPv6 address literal)");
-        assertThatThrownBy(() -> VipOwner.create(new VipConfig("fd00::1", 64, "eth0", garp)))
-                .hasMessageContaining("IPv6 announcements are not implemented yet");
+        assertThatThrownBy(() -> VirtualAddress.of(new VipConfig("fd00::1", 129, "eth0", garp)))
+                .hasMessage("vip.prefix: 129 (expected: 0..128)");
+        // IPv6 VIPs are accepted: announced with unsolicited neighbour advertisements.
+        try (VipOwner owner = VipOwner.create(new VipConfig("fd00::1", 64, "rfnosuch6", garp))) {
+            assertThat(owner.address().address().getHostAddress()).isEqualTo("fd00:0:0:0:0:0:0:1");
+        }
     }
 
     private static boolean runs(String... command) {

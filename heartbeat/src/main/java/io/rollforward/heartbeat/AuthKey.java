@@ -75,6 +75,20 @@ public final class AuthKey {
         return new AuthKey(key.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * A 32-byte key for one purpose, HMAC-SHA256(secret, label): the ring derives its encryption
+     * and join keys this way, so neither is the secret itself and the two are unrelated.
+     */
+    public byte[] derive(String label) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA256"));
+            return mac.doFinal(label.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is unavailable", e);
+        }
+    }
+
     /** A copy of the secret bytes. */
     byte[] bytes() {
         return secret.clone();

@@ -6,6 +6,7 @@ import io.rollforward.proxy.health.HealthMonitor;
 import io.rollforward.proxy.schedule.GroupDispatcher;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /** What the admin port's mutating calls do to the running proxy. */
@@ -15,15 +16,18 @@ final class OperatorActions implements AdminActions {
     private final Runnable stopAccepting;
     private final Supplier<CompletionStage<AdminResult>> failover;
     private final Supplier<CompletionStage<AdminResult>> reload;
+    private final Function<String, CompletionStage<AdminResult>> failback;
     private volatile boolean draining;
 
     OperatorActions(HealthMonitor health, GroupDispatcher groups, Runnable stopAccepting,
-                    Supplier<CompletionStage<AdminResult>> failover, Supplier<CompletionStage<AdminResult>> reload) {
+                    Supplier<CompletionStage<AdminResult>> failover, Supplier<CompletionStage<AdminResult>> reload,
+                    Function<String, CompletionStage<AdminResult>> failback) {
         this.health = health;
         this.groups = groups;
         this.stopAccepting = stopAccepting;
         this.failover = failover;
         this.reload = reload;
+        this.failback = failback;
     }
 
     @Override
@@ -45,6 +49,11 @@ final class OperatorActions implements AdminActions {
     @Override
     public CompletionStage<AdminResult> failover() {
         return failover.get();
+    }
+
+    @Override
+    public CompletionStage<AdminResult> failback(String address) {
+        return failback.apply(address);
     }
 
     @Override

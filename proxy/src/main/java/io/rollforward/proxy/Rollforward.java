@@ -31,6 +31,9 @@ import io.rollforward.proxy.ha.HaNode;
 import io.rollforward.proxy.health.HealthMonitor;
 import io.rollforward.proxy.metrics.GroupMeters;
 import io.rollforward.proxy.metrics.ProxyMetrics;
+import io.rollforward.proxy.metrics.RingMetrics;
+import io.rollforward.proxy.ring.LoadSampler;
+import io.rollforward.proxy.ring.RingNode;
 import io.rollforward.proxy.replica.Replica;
 import io.rollforward.proxy.replica.ReplicaSet;
 import io.rollforward.proxy.schedule.GroupDispatcher;
@@ -74,6 +77,7 @@ public final class Rollforward implements AutoCloseable {
     private HaNode ha;
     private BufferBudget budget;
     private StepKeeper steps = StepKeeper.OFF;
+    private RingNode ring;
 
     private Rollforward(RollforwardConfig config) {
         this.config = config;
@@ -161,7 +165,9 @@ public final class Rollforward implements AutoCloseable {
         reload = new ConfigReload(this::config, next -> config = next, exchanges, front, tlsFront);
         OperatorActions actions = new OperatorActions(health, groups, this::stopAccepting, () -> ha != null ? ha.failover()
                 : CompletableFuture.completedFuture(AdminResult.conflict("no cluster is configured: nothing to fail over to")),
-                () -> CompletableFuture.supplyAsync(reload::fromFile));
+                () -> CompletableFuture.supplyAsync(reload::fromFile),
+                vip -> ring != null ? ring.failback(vip)
+                        : CompletableFuture.completedFuture(AdminResult.conflict("no ring cluster is configured")));
         AdminServer admin = new AdminServer(config.admin(), metrics, this::status, actions);
         closeInReverse.add(admin);
         adminAddress = admin.start(adminLoop, transport.serverChannel());
@@ -185,6 +191,10 @@ public final class Rollforward implements AutoCloseable {
         health.start();
         if (config.cluster().isPresent()) {
             ha = HaNode.start(config.cluster().get(), transport, metrics); // closed first in close()
+        }
+        if (config.ring().isPresent()) {
+            ring = RingNode.start(config.ring().get(), new RingMetrics(metrics.registry()), new LoadSampler(
+                    () -> exchanges.inflight().size(), LoadSampler.requestsIn(metrics.registry()), System::nanoTime));
         }
         log.info("listening on {}{} ({} transport); replicas {}; admin on {}", frontChannel.localAddress(),
                 tlsChannel == null ? "" : " and TLS on " + tlsChannel.localAddress(), transport,
@@ -269,6 +279,9 @@ public final class Rollforward implements AutoCloseable {
             m.put("cluster", ha.status());
         }
         m.putAll(exchanges.groups().status());
+        if (ring != null) {
+            m.put("cluster", ring.status());
+        }
         m.put("inflight_requests", exchanges.inflight().size());
         if (steps.on()) {
             m.put("ordering", steps.status());
@@ -300,6 +313,9 @@ public final class Rollforward implements AutoCloseable {
     public void close() {
         if (ha != null) {
             ha.close(); // first: release the VIP and tell the peer, while the front still answers
+        }
+        if (ring != null) {
+            ring.close(); // the same: release the VIPs and leave, so survivors take them at once
         }
         stopAccepting();
         for (Channel listener : new Channel[] {frontChannel, tlsChannel}) {

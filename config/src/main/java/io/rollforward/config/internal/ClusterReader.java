@@ -21,12 +21,7 @@ import java.util.Optional;
  */
 final class ClusterReader {
     private static final Path NO_PATH = Path.of("");
-    private static final ScalarType<UdpLink.Mode> UDP_MODE = new ScalarType<>("ucast, bcast or mcast", text -> {
-        if (!text.equals(text.toLowerCase(Locale.ROOT))) {
-            throw new IllegalArgumentException(text);
-        }
-        return UdpLink.Mode.valueOf(text.toUpperCase(Locale.ROOT));
-    });
+    private static final ScalarType<UdpLink.Mode> UDP_MODE = ScalarType.lowerCaseEnum("ucast, bcast or mcast", UdpLink.Mode.class);
 
     private ClusterReader() {
     }
@@ -105,7 +100,8 @@ final class ClusterReader {
         return new SerialLink(device, baud);
     }
 
-    private static VipConfig vip(Section vip) {
+    /** A VIP mapping: {@code address}, {@code interface}, {@code garp}; also each of the ring's {@code vips}. */
+    static VipConfig vip(Section vip) {
         Optional<VipAddress> address = vip.required("address", VipAddress.TYPE);
         String iface = vip.required("interface", ScalarType.NAME).orElse("");
         GarpConfig garp = vip.section("garp", "announcement settings: {count: 5, interval: 200ms}")

@@ -6,14 +6,17 @@ import java.util.Optional;
 
 /**
  * An IPv4 dotted quad or an IPv6 address written as a literal. Checked by hand before
- * {@link InetAddress#getByName} is called, so that loading a config never does a DNS lookup.
+ * {@link InetAddress#getByName} is called, so that loading a config never does a DNS lookup
+ * (and {@code fake/} never does one at failover time: a lookup there would be a hang waiting to
+ * happen). The one parser of IP literals in the project.
  */
-final class IpLiteral {
+public final class IpLiteral {
     private IpLiteral() {
     }
 
-    static Optional<InetAddress> parse(String text) {
-        if (!isIpv4(text) && !isIpv6(text)) {
+    /** The address, or empty when {@code text} is not a literal (a host name, a malformed one). */
+    public static Optional<InetAddress> parse(String text) {
+        if (text == null || (!isIpv4(text) && !isIpv6(text))) {
             return Optional.empty();
         }
         try {
@@ -21,6 +24,16 @@ final class IpLiteral {
         } catch (UnknownHostException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The address of a setting that must be a literal.
+     *
+     * @throws IllegalArgumentException {@code key: text (expected: an IPv4 or IPv6 address literal)}
+     */
+    public static InetAddress require(String text, String key) {
+        return parse(text).orElseThrow(() -> new IllegalArgumentException(
+                key + ": " + text + " (expected: an IPv4 or IPv6 address literal)"));
     }
 
     /** Four decimal octets 0..255 without leading zeros (inet_aton would read 010 as octal 8). */

@@ -12,6 +12,7 @@ import io.rollforward.config.Limits;
 import io.rollforward.config.QueryOfDeathConfig;
 import io.rollforward.config.OrderingConfig;
 import io.rollforward.config.ReplicaConfig;
+import io.rollforward.config.RingConfig;
 import io.rollforward.config.RollforwardConfig;
 import io.rollforward.config.Scheduling;
 import io.rollforward.config.Timing;
@@ -30,6 +31,12 @@ public final class ProxyFileReader {
     private static final HostPort AGENTS_LISTEN = new HostPort("0.0.0.0", 694);
     private static final int DEFAULT_EJECT_AFTER = 5;
     private static final Duration DEFAULT_DIVERGENCE_LOG_INTERVAL = Duration.ofSeconds(10);
+    private static final ScalarType<String> CLUSTER_MODE = new ScalarType<>("pair or ring", text -> {
+        if (!text.equals("pair") && !text.equals("ring")) {
+            throw new IllegalArgumentException(text);
+        }
+        return text;
+    });
 
     private ProxyFileReader() {
     }
@@ -63,8 +70,13 @@ public final class ProxyFileReader {
         AdminConfig admin = adminSection.map(section -> admin(section, baseDir)).orElse(AdminConfig.DEFAULT);
         Optional<Section> agentsSection = root.section("agents", "{listen: 0.0.0.0:694, key-file: authkey}");
         Optional<AgentsConfig> agents = agentsSection.map(section -> agents(section, baseDir));
-        Optional<ClusterConfig> cluster = root.section("cluster", "{node: a, peer: b, key-file: authkey, udp: {...}}")
-                .map(section -> ClusterReader.read(section, baseDir));
+        Optional<Section> clusterSection = root.section("cluster", "{node: a, peer: b, key-file: authkey, udp: {...}}");
+        // One section, two shapes: the pair's (peer, udp, ...) or the ring's (members, vips, ...).
+        boolean ring = clusterSection.map(s -> s.get("mode", CLUSTER_MODE, "pair")).orElse("pair").equals("ring");
+        // An unknown mode is the one error: the rest would be judged against the wrong shape.
+        Optional<Section> readable = clusterSection.filter(s -> s.ok("mode"));
+        Optional<ClusterConfig> cluster = readable.filter(s -> !ring).map(s -> ClusterReader.read(s, baseDir));
+        Optional<RingConfig> ringConfig = readable.filter(s -> ring).map(s -> RingReader.read(s, baseDir));
         Optional<TlsConfig> tls = root.section("tls", "{listen: 0.0.0.0:443, certificates: [...]}")
                 .map(section -> TlsReader.read(section, baseDir));
         Duration shutdownTimeout = root.positive("shutdown-timeout", RollforwardConfig.DEFAULT_SHUTDOWN_TIMEOUT);
@@ -88,7 +100,7 @@ public final class ProxyFileReader {
         return new RollforwardConfig(listen, scheduling.allReplicas(), stagger, perRequestTimeout, failOnStatus, limits,
                 servedByHeader, mirror, holdBackPoison, ejectAfter, ejectionTime, divergenceLogInterval, admin, agents,
                 cluster, replyIdleTimeout, maxReplyDuration, queryOfDeath, tls, shutdownTimeout, scheduling,
-                nodeName, forwarded, accessLog, ordering, divergence);
+                nodeName, forwarded, accessLog, ordering, divergence, ringConfig);
     }
 
     /** {@code off} (the default) or a duration &gt; 0. */

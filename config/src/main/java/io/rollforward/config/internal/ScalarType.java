@@ -124,6 +124,16 @@ public record ScalarType<T>(String expected, Parser<T> parser) {
         });
     }
 
+    /** An enum constant written in lower case ({@code auto} for {@code AUTO}); other spellings are errors. */
+    public static <E extends Enum<E>> ScalarType<E> lowerCaseEnum(String expected, Class<E> type) {
+        return new ScalarType<>(expected, text -> {
+            if (!text.equals(text.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException(text);
+            }
+            return Enum.valueOf(type, text.toUpperCase(Locale.ROOT).replace('-', '_'));
+        });
+    }
+
     /** Reads {@code node}, reporting at its location under {@code path} when it is not a T. */
     public Optional<T> read(Node node, String path, Problems problems) {
         if (!(node instanceof ScalarNode scalar)) {

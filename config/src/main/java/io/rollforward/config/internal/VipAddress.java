@@ -7,13 +7,13 @@ import java.util.Optional;
 /**
  * A VIP as {@code address/prefix} ({@code 192.0.2.100/24}), the form {@code ip addr add} takes.
  * The prefix is required: without it the kernel would assume /32 and the VIP's subnet route would
- * be missing. IPv4 only: taking over an IPv6 address needs unsolicited neighbour advertisements,
- * which the {@code fake} module does not send yet, so such a VIP is refused here rather than at
- * failover time.
+ * be missing. IPv6 VIPs ({@code 2001:db8::100/64}) are announced with unsolicited neighbour
+ * advertisements by the {@code fake} module; a link-local one is refused (it needs a zone, and
+ * every interface already has its own).
  */
 record VipAddress(String address, int prefix) {
     static final ScalarType<VipAddress> TYPE = new ScalarType<>(
-            "an IPv4 address/prefix, e.g. 192.0.2.100/24; IPv6 VIPs are not supported yet", VipAddress::parse);
+            "an address/prefix, e.g. 192.0.2.100/24 or 2001:db8::100/64", VipAddress::parse);
 
     static VipAddress parse(String text) {
         int slash = text.indexOf('/');
@@ -27,7 +27,8 @@ record VipAddress(String address, int prefix) {
             throw new IllegalArgumentException(text);
         }
         int prefix = Integer.parseInt(digits);
-        if (!(ip.get() instanceof Inet4Address) || prefix < 1 || prefix > 32) {
+        int max = ip.get() instanceof Inet4Address ? 32 : 128;
+        if (prefix < 1 || prefix > max || ip.get().isLinkLocalAddress()) {
             throw new IllegalArgumentException(text);
         }
         if (ip.get().isMulticastAddress() || ip.get().isAnyLocalAddress() || ip.get().isLoopbackAddress()) {

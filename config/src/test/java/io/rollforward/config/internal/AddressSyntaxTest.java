@@ -80,6 +80,8 @@ class AddressSyntaxTest {
             "192.0.2.100/24,     192.0.2.100,    24",
             "192.0.2.100/32,     192.0.2.100,    32",
             "10.213.9.100/8,     10.213.9.100,   8",
+            "'2001:db8::100/64', 2001:db8::100,  64",
+            "'2001:db8::100/128', 2001:db8::100, 128",
     })
     void vipAddresses(String text, String address, int prefix) {
         assertThat(VipAddress.parse(text)).isEqualTo(new VipAddress(address, prefix));
@@ -87,7 +89,7 @@ class AddressSyntaxTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"192.0.2.100", "192.0.2.100/", "192.0.2.100/0", "192.0.2.100/33", "2001:db8::1/129",
-            "2001:db8::100/64", "2001:db8::100/128",
+            "fe80::1/64", "ff02::1/128", "2001:db8::1/0",
             "vip.example/24", "224.0.0.1/24", "0.0.0.0/8", "127.0.0.2/8", "::1/128", "192.0.2.100/x"})
     void notVipAddresses(String text) {
         assertThatThrownBy(() -> VipAddress.parse(text)).isInstanceOf(IllegalArgumentException.class);

@@ -1,82 +1,37 @@
 package io.rollforward.fake.internal;
 
 import io.rollforward.fake.GarpForm;
-import io.rollforward.fake.VipException;
-import org.pcap4j.core.NotOpenException;
-import org.pcap4j.core.PcapHandle;
-import org.pcap4j.core.PcapNativeException;
-import org.pcap4j.core.PcapNetworkInterface;
-import org.pcap4j.core.Pcaps;
-import org.pcap4j.util.LinkLayerAddress;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.Inet4Address;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 
 /**
- * Sends gratuitous ARP frames through libpcap (Pcap4J). Works whether or not the VIP is assigned
- * yet, because the frame is written raw. Needs CAP_NET_RAW.
- *
- * <p>{@link #open} loads libpcap; when it cannot be loaded the JVM throws a {@link LinkageError}
- * ({@code UnsatisfiedLinkError}, later {@code NoClassDefFoundError}), which {@code open} lets
- * through so the caller can fall back to {@code arping}.
+ * Sends gratuitous ARP frames through libpcap ({@link PcapFrameSender}). Works whether or not the
+ * VIP is assigned yet, because the frame is written raw. Needs CAP_NET_RAW.
  */
 public final class PcapArpTransmitter implements ArpTransmitter {
-    private static final Logger log = LoggerFactory.getLogger(PcapArpTransmitter.class);
-    private static final int SNAPLEN = 128;
-    private static final int READ_TIMEOUT_MS = 10;
-
-    private final PcapNetworkInterface device;
-    private final byte[] mac;
+    private final PcapFrameSender sender;
     private final Inet4Address vip;
-    private PcapHandle handle;
 
-    private PcapArpTransmitter(PcapNetworkInterface device, byte[] mac, Inet4Address vip) {
-        this.device = device;
-        this.mac = mac;
+    private PcapArpTransmitter(PcapFrameSender sender, Inet4Address vip) {
+        this.sender = sender;
         this.vip = vip;
     }
 
     /**
-     * Finds the interface, learns its MAC and opens a send handle, so missing permissions show up
-     * now and not at failover.
-     *
      * @throws LinkageError when libpcap (or JNA) cannot be loaded
-     * @throws VipException when the interface is unknown, has no MAC or cannot be opened
+     * @throws io.rollforward.fake.VipException when the interface is unknown, has no MAC or cannot be opened
      */
     public static PcapArpTransmitter open(String iface, Inet4Address vip) {
-        PcapNetworkInterface device;
-        try {
-            device = Pcaps.getDevByName(iface);
-        } catch (PcapNativeException e) {
-            throw new VipException("libpcap cannot list interfaces to find '" + iface + "': " + e.getMessage(), e);
-        }
-        if (device == null) {
-            throw new VipException("interface '" + iface + "' not found (libpcap does not list it)");
-        }
-        PcapArpTransmitter transmitter = new PcapArpTransmitter(device, macOf(device, iface), vip);
-        transmitter.handle();
-        return transmitter;
+        return new PcapArpTransmitter(PcapFrameSender.open(iface), vip);
     }
 
     @Override
-    public synchronized void send(GarpForm form) {
-        byte[] frame = ArpFrame.encode(form, mac, vip);
-        try {
-            handle().sendPacket(frame);
-        } catch (PcapNativeException | NotOpenException e) {
-            // A handle can go stale when the link is re-created; reopen on the next send.
-            closeHandle();
-            throw new VipException("pcap send of gratuitous ARP " + form + " on '" + device.getName()
-                    + "' failed: " + e.getMessage(), e);
-        }
+    public void send(GarpForm form) {
+        sender.send(ArpFrame.encode(form, sender.mac(), vip), "gratuitous ARP " + form);
     }
 
     /** Our MAC on the interface, as written into the frames. */
     public byte[] mac() {
-        return mac.clone();
+        return sender.mac();
     }
 
     @Override
@@ -85,46 +40,7 @@ public final class PcapArpTransmitter implements ArpTransmitter {
     }
 
     @Override
-    public synchronized void close() {
-        closeHandle();
-    }
-
-    private PcapHandle handle() {
-        if (handle == null || !handle.isOpen()) {
-            try {
-                handle = device.openLive(SNAPLEN, PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS, READ_TIMEOUT_MS);
-            } catch (PcapNativeException e) {
-                String why = e.getMessage() == null ? "" : e.getMessage();
-                String hint = why.contains("Operation not permitted") || why.contains("ermission")
-                        ? " (raw sends need CAP_NET_RAW: run as root or grant the capability)" : "";
-                throw new VipException("cannot open '" + device.getName() + "' with libpcap: " + why + hint, e);
-            }
-        }
-        return handle;
-    }
-
-    private void closeHandle() {
-        if (handle != null) {
-            handle.close();
-            handle = null;
-        }
-    }
-
-    private static byte[] macOf(PcapNetworkInterface device, String iface) {
-        for (LinkLayerAddress address : device.getLinkLayerAddresses()) {
-            if (address.length() == 6) {
-                return address.getAddress();
-            }
-        }
-        try {
-            NetworkInterface ni = NetworkInterface.getByName(iface);
-            byte[] mac = ni == null ? null : ni.getHardwareAddress();
-            if (mac != null && mac.length == 6) {
-                return mac;
-            }
-        } catch (SocketException e) {
-            log.debug("no MAC for {} from java.net: {}", iface, e.toString());
-        }
-        throw new VipException("interface '" + iface + "' has no Ethernet MAC address; gratuitous ARP needs one");
+    public void close() {
+        sender.close();
     }
 }

@@ -37,6 +37,15 @@ public interface AdminActions {
         return java.util.concurrent.CompletableFuture.completedFuture(AdminResult.notFound("no group named " + group));
     }
 
+    /**
+     * {@code POST /cluster/vips/{address}/failback}: with {@code cluster.mode: ring} and
+     * {@code failback: manual}, return the VIP to its home member (release, then acquire).
+     */
+    default CompletionStage<AdminResult> failback(String address) {
+        return java.util.concurrent.CompletableFuture.completedFuture(
+                AdminResult.conflict("no ring cluster is configured: nothing to fail back"));
+    }
+
     /** True once a drain started: {@code /healthz} answers 503 so a load balancer stops sending. */
     boolean draining();
 }

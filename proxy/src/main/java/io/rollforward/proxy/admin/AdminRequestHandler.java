@@ -94,10 +94,13 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
             default -> {
                 String replica = rejoinTarget(path);
                 String group = GroupWeightCall.target(path);
+                String vip = failbackTarget(path);
                 if (replica != null) {
                     mutate(ctx, request, keepAlive, path, () -> actions.rejoin(replica));
                 } else if (group != null) {
                     mutate(ctx, request, keepAlive, path, () -> GroupWeightCall.run(actions, group, request));
+                } else if (vip != null) {
+                    mutate(ctx, request, keepAlive, path, () -> actions.failback(vip));
                 } else {
                     respondJson(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, Map.of("error", "no such path: " + path));
                 }
@@ -114,6 +117,16 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
         }
         String name = path.substring(prefix.length(), path.length() - suffix.length());
         return name.indexOf('/') >= 0 ? null : QueryStringDecoder.decodeComponent(name);
+    }
+
+    /** The address of {@code /cluster/vips/{address}/failback} (IPv6 as written, prefix optional), or null. */
+    static String failbackTarget(String path) {
+        String prefix = "/cluster/vips/";
+        String suffix = "/failback";
+        if (!path.startsWith(prefix) || !path.endsWith(suffix) || path.length() <= prefix.length() + suffix.length()) {
+            return null;
+        }
+        return QueryStringDecoder.decodeComponent(path.substring(prefix.length(), path.length() - suffix.length()));
     }
 
     private boolean allowed(ChannelHandlerContext ctx, boolean keepAlive, HttpMethod method, HttpMethod expected) {

@@ -1,12 +1,11 @@
 package io.rollforward.proxy.ha;
 
 import io.rollforward.config.VipConfig;
-import io.rollforward.fake.GratuitousArp;
+import io.rollforward.config.internal.IpLiteral;
+import io.rollforward.fake.AddressAnnouncement;
 import io.rollforward.fake.VipOwner;
 import io.rollforward.fake.VirtualAddress;
-import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -14,11 +13,12 @@ import java.util.concurrent.Executors;
 
 /**
  * The production {@link VipHolder}: a {@link VipOwner} (address + announcement bursts on its own
- * thread), plus {@link #reannounce()} for one extra gratuitous ARP through the same sender.
+ * thread: gratuitous ARP for IPv4, unsolicited neighbour advertisements for IPv6), plus
+ * {@link #reannounce()} for one extra announcement through the same sender.
  */
 final class OwnedVip implements VipHolder {
     private final VipOwner owner;
-    private final GratuitousArp garp;
+    private final AddressAnnouncement garp;
     private final String display;
     private final ExecutorService announcer = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "rollforward-vip-reannounce");
@@ -26,7 +26,7 @@ final class OwnedVip implements VipHolder {
         return t;
     });
 
-    private OwnedVip(VipOwner owner, GratuitousArp garp, String display) {
+    private OwnedVip(VipOwner owner, AddressAnnouncement garp, String display) {
         this.owner = owner;
         this.garp = garp;
         this.display = display;
@@ -34,17 +34,8 @@ final class OwnedVip implements VipHolder {
 
     /** @throws IllegalArgumentException naming the bad setting */
     static OwnedVip create(VipConfig config) {
-        InetAddress vip;
-        try {
-            vip = InetAddress.getByName(config.address());
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("vip.address: " + config.address() + " (expected: an IP address)", e);
-        }
-        if (!(vip instanceof Inet4Address v4)) {
-            throw new IllegalArgumentException("vip.address: " + config.address()
-                    + " (expected: an IPv4 address; IPv6 announcements are not implemented yet)");
-        }
-        GratuitousArp garp = new GratuitousArp(config.iface(), v4);
+        InetAddress vip = IpLiteral.require(config.address(), "vip.address");
+        AddressAnnouncement garp = AddressAnnouncement.forVip(config.iface(), vip);
         VipOwner owner = new VipOwner(new VirtualAddress(config.iface(), vip, config.prefix()), garp, config.garp());
         return new OwnedVip(owner, garp, config.address() + "/" + config.prefix());
     }

@@ -19,13 +19,13 @@ import static org.awaitility.Awaitility.await;
  * command in place, so the process is the JVM itself: {@link #kill()} is a real kill -9 and
  * {@link #terminate()} a real SIGTERM. Output (merged) goes to a file.
  */
-final class ChildProcess implements AutoCloseable {
+public final class ChildProcess implements AutoCloseable {
     private static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-Xmx256m", "-Dio.netty.leakDetection.level=paranoid");
 
-    final String name;
-    final Process process;
-    final Path output;
+    public final String name;
+    public final Process process;
+    public final Path output;
 
     private ChildProcess(String name, Process process, Path output) {
         this.name = name;
@@ -34,7 +34,7 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /** {@code ip netns exec NS java -cp <this test's classpath> MAIN ARGS...}. */
-    static ChildProcess java(String name, String ns, Path dir, String mainClass, String... args) throws IOException {
+    public static ChildProcess java(String name, String ns, Path dir, String mainClass, String... args) throws IOException {
         return java(name, ns, dir, false, mainClass, args);
     }
 
@@ -44,7 +44,7 @@ final class ChildProcess implements AutoCloseable {
      * {@code vrrp_rt_priority}): on a busy machine a starved heartbeat sender looks dead.
      * {@code nice} execs in place too, so the process is still the JVM.
      */
-    static ChildProcess java(String name, String ns, Path dir, boolean raised, String mainClass, String... args)
+    public static ChildProcess java(String name, String ns, Path dir, boolean raised, String mainClass, String... args)
             throws IOException {
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns));
         if (raised) {
@@ -59,13 +59,13 @@ final class ChildProcess implements AutoCloseable {
         return start(name, dir, command);
     }
 
-    static ChildProcess start(String name, Path dir, List<String> command) throws IOException {
+    public static ChildProcess start(String name, Path dir, List<String> command) throws IOException {
         Path out = Files.createTempFile(dir, name + "-", ".log");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         return new ChildProcess(name, p, out);
     }
 
-    String text() {
+    public String text() {
         try {
             return Files.readString(output, StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -73,12 +73,12 @@ final class ChildProcess implements AutoCloseable {
         }
     }
 
-    boolean logged(String regex) {
+    public boolean logged(String regex) {
         return Pattern.compile(regex, Pattern.MULTILINE).matcher(text()).find();
     }
 
     /** Waits until the output has a line matching {@code regex}; fails with the output if not. */
-    void awaitLog(String regex, Duration atMost) {
+    public void awaitLog(String regex, Duration atMost) {
         try {
             await().atMost(atMost).pollInterval(Duration.ofMillis(10)).until(() -> logged(regex));
         } catch (ConditionTimeoutException e) {
@@ -87,19 +87,19 @@ final class ChildProcess implements AutoCloseable {
         }
     }
 
-    String tail() {
+    public String tail() {
         String t = text();
         return t.length() <= 6000 ? t : "..." + t.substring(t.length() - 6000);
     }
 
     /** kill -9, then wait for it to be gone. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
     /** SIGTERM (a graceful stop). */
-    void terminate() {
+    public void terminate() {
         process.destroy();
     }
 

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * test can cut it ({@link #cutHeartbeatLink()}) without touching client traffic. Every address
  * exists only inside these namespaces; {@link #close()} deletes them all (and the links with them).
  */
-final class HaNetwork implements AutoCloseable {
+public final class HaNetwork implements AutoCloseable {
     static final String A_IP = "10.213.60.1";
     static final String B_IP = "10.213.60.2";
     static final String CLIENT_IP = "10.213.60.10";
@@ -53,7 +53,7 @@ final class HaNetwork implements AutoCloseable {
     final String bHbIf = "rfhb" + suffix;
     private final List<String> created = new ArrayList<>();
 
-    static void assumeRootWithNetns() {
+    public static void assumeRootWithNetns() {
         assumeTrue(isRoot(), "needs root to create network namespaces (effective uid is not 0)");
         assumeTrue(run("ip", "netns", "list").ok(), "needs iproute2 with 'ip netns'");
     }
@@ -150,13 +150,13 @@ final class HaNetwork implements AutoCloseable {
         }
     }
 
-    record Result(int exitCode, String output) {
-        boolean ok() {
+    public record Result(int exitCode, String output) {
+        public boolean ok() {
             return exitCode == 0;
         }
     }
 
-    static String must(String... command) {
+    public static String must(String... command) {
         Result r = run(command);
         if (!r.ok()) {
             throw new IllegalStateException(String.join(" ", command) + " -> exit " + r.exitCode() + ": " + r.output());
@@ -165,7 +165,7 @@ final class HaNetwork implements AutoCloseable {
     }
 
     /** Runs a short command, output merged, killed after 10 s. */
-    static Result run(String... command) {
+    public static Result run(String... command) {
         Path out = null;
         try {
             out = Files.createTempFile("rollforward-ha-cmd", ".out");

@@ -2,7 +2,6 @@ package io.rollforward.proxy.ha;
 
 import io.rollforward.proxy.Main;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -98,7 +97,7 @@ class HaPairNetnsTest {
                 loadPhaseKeepsTheStandbyStandby(a, b);
             }
             ChildProcess probe = probe(1500, 5, 300, 1);
-            awaitOk(probe, "8081|8082", 0, 20);
+            ProbeRequests.awaitOk(probe, "8081|8082", 0, 20, Duration.ofSeconds(10));
             long delay = ThreadLocalRandom.current().nextLong(0, 51);
             long killedAt = timer.schedule(() -> {
                 long at = System.currentTimeMillis();
@@ -106,11 +105,11 @@ class HaPairNetnsTest {
                 return at;
             }, delay, TimeUnit.MILLISECONDS).get(5, TimeUnit.SECONDS);
 
-            List<Request> after = awaitOk(probe, "8083|8084", killedAt, 1);
-            Request first = after.get(0);
-            long takeover = first.end - killedAt;
+            List<ProbeRequests.Request> after = ProbeRequests.awaitOk(probe, "8083|8084", killedAt, 1, Duration.ofSeconds(10));
+            ProbeRequests.Request first = after.get(0);
+            long takeover = first.end() - killedAt;
             takeovers.add(takeover);
-            long failed = requests(probe).stream().filter(r -> !r.ok() && r.end > killedAt && r.start < first.start).count();
+            long failed = ProbeRequests.of(probe).stream().filter(r -> !r.ok() && r.end() > killedAt && r.start() < first.start()).count();
             System.out.printf("HA takeover run %d: kill after a random %d ms (random phase of the 50 ms keepalive), first reply through"
                     + " proxy-b after %d ms, %d failed requests in between%n", run, delay, takeover, failed);
             b.awaitLog("HA role STANDBY -> ACTIVE: proxy-a is dead on every link", Duration.ofSeconds(5));
@@ -127,7 +126,7 @@ class HaPairNetnsTest {
                         .contains("rollforward_role{role=\"active\"} 1.0")
                         .contains("rollforward_heartbeat_link_up{link=\"udp\",peer=\"proxy-a\"} 0.0");
             }
-            stopProbe(probe);
+            ProbeRequests.stop(probe);
             b.kill();
             a.kill();
         }
@@ -140,9 +139,9 @@ class HaPairNetnsTest {
     private void loadPhaseKeepsTheStandbyStandby(ChildProcess a, ChildProcess b) throws Exception {
         ChildProcess load = probe(800, 1, 1000, 4);
         load.process.waitFor(60, TimeUnit.SECONDS);
-        List<Request> served = requests(load);
-        long ok = served.stream().filter(Request::ok).count();
-        long span = served.isEmpty() ? 0 : served.get(served.size() - 1).end - served.get(0).start;
+        List<ProbeRequests.Request> served = ProbeRequests.of(load);
+        long ok = served.stream().filter(ProbeRequests.Request::ok).count();
+        long span = served.isEmpty() ? 0 : served.get(served.size() - 1).end() - served.get(0).start();
         System.out.printf("HA load phase: %d of %d requests ok in %d ms through proxy-a; proxy-b stayed %s%n",
                 ok, served.size(), span, b.logged("-> ACTIVE") ? "NOT STANDBY" : "STANDBY");
         assertThat(ok).isGreaterThan(served.size() * 9L / 10);
@@ -158,25 +157,25 @@ class HaPairNetnsTest {
         // 1.5 s per request: a SYN lost while the VIP moves is retransmitted after 1 s (RFC 6298
         // initial RTO) and then reaches proxy-b; a shorter bound would count it as a failure.
         ChildProcess probe = probe(1500, 5, 1500, 1);
-        awaitOk(probe, "8081|8082", 0, 20);
+        ProbeRequests.awaitOk(probe, "8081|8082", 0, 20, Duration.ofSeconds(10));
 
         long termAt = System.currentTimeMillis();
         a.terminate();
 
-        Request first = awaitOk(probe, "8083|8084", termAt, 1).get(0);
-        long failed = requests(probe).stream().filter(r -> !r.ok() && r.end > termAt && r.start < first.start).count();
+        ProbeRequests.Request first = ProbeRequests.awaitOk(probe, "8083|8084", termAt, 1, Duration.ofSeconds(10)).get(0);
+        long failed = ProbeRequests.of(probe).stream().filter(r -> !r.ok() && r.end() > termAt && r.start() < first.start()).count();
         b.awaitLog("HA role STANDBY -> ACTIVE: proxy-a is leaving", Duration.ofSeconds(5));
         long bActiveAt = logTime(b, "HA role STANDBY -> ACTIVE");
         System.out.printf("HA graceful handover: proxy-b ACTIVE %d ms after SIGTERM (deadtime 250 ms); first reply"
-                + " through proxy-b %d ms after SIGTERM, %d failed requests%n", bActiveAt - termAt, first.end - termAt, failed);
+                + " through proxy-b %d ms after SIGTERM, %d failed requests%n", bActiveAt - termAt, first.end() - termAt, failed);
         assertThat(bActiveAt - termAt).as("ms from SIGTERM to proxy-b ACTIVE").isLessThan(2000);
         assertThat(failed).isLessThanOrEqualTo(1);
-        assertThat(first.end - termAt).isLessThan(2000);
+        assertThat(first.end() - termAt).isLessThan(2000);
         assertThat(a.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(a.text()).contains("HA role ACTIVE -> LEAVING");
         assertThat(net.holdsVip(net.proxyA)).isFalse();
         assertThat(net.clientNeighbourMac()).isEqualTo(net.bMac());
-        stopProbe(probe);
+        ProbeRequests.stop(probe);
     }
 
     @Test
@@ -317,13 +316,6 @@ class HaPairNetnsTest {
         return p;
     }
 
-    private static void stopProbe(ChildProcess probe) throws IOException, InterruptedException {
-        try (OutputStream in = probe.process.getOutputStream()) {
-            in.flush();
-        }
-        probe.process.waitFor(10, TimeUnit.SECONDS);
-    }
-
     /** Wall-clock ms of the first log line matching {@code text} (logback's HH:mm:ss.SSS, today, local time). */
     private static long logTime(ChildProcess child, String text) {
         for (String line : child.text().split("\n")) {
@@ -333,37 +325,5 @@ class HaPairNetnsTest {
             }
         }
         throw new AssertionError(child.name + " never logged " + text);
-    }
-
-    record Request(long start, long end, boolean ok, String detail) {
-    }
-
-    private static List<Request> requests(ChildProcess probe) {
-        List<Request> out = new ArrayList<>();
-        for (String line : probe.text().split("\n")) {
-            String[] w = line.trim().split(" ");
-            if (w.length >= 3 && w[0].matches("\\d+") && w[1].matches("\\d+")) {
-                out.add(new Request(Long.parseLong(w[0]), Long.parseLong(w[1]), w[2].equals("ok"),
-                        w.length > 3 ? w[3] : ""));
-            }
-        }
-        return out;
-    }
-
-    /** Waits for {@code n} successful requests started after {@code since} served from {@code ports}. */
-    private static List<Request> awaitOk(ChildProcess probe, String ports, long since, int n) {
-        List<List<Request>> found = new ArrayList<>();
-        try {
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> {
-                List<Request> ok = requests(probe).stream()
-                        .filter(r -> r.ok() && r.start > since && r.detail().matches(ports)).toList();
-                found.add(ok);
-                return ok.size() >= n;
-            });
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("no " + n + " replies from origin ports " + ports + "; probe output:\n"
-                    + probe.tail(), e);
-        }
-        return found.get(found.size() - 1);
     }
 }

@@ -43,13 +43,15 @@ class DashboardTest {
     void everyMetricTheDashboardQueriesIsInTheScrape() {
         try (ProxyMetrics metrics = new ProxyMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 List.of("web1", "web2"))) {
+            new RingMetrics(metrics.registry()); // the ring row: what a ring member adds to the scrape
             PrometheusScrape scrape = PrometheusScrape.parse(metrics.scrape());
             Set<String> names = DashboardMetricNames.metricNames(DASHBOARD);
             assertThat(names).contains("rollforward_requests_total", "rollforward_rollforwards_total",
                     "rollforward_replica_latency_seconds_bucket", "rollforward_divergences_total",
                     "rollforward_replica_up", "rollforward_role", "rollforward_vip_owned",
                     "rollforward_inflight_requests", "rollforward_heartbeat_rejected_total",
-                    "rollforward_client_rejected_total", "jvm_memory_used_bytes");
+                    "rollforward_client_rejected_total", "jvm_memory_used_bytes", "rollforward_ring_view_size",
+                    "rollforward_ring_vip_moves_total");
             assertThat(DashboardMetricNames.missingFrom(DASHBOARD, scrape)).isEmpty();
         }
     }

@@ -96,7 +96,9 @@ class LiveMetricsTest {
     @Test
     void everyDashboardMetricIsInTheLiveScrape() throws Exception {
         send("/ok", 1);
-        assertThat(DashboardMetricNames.missingFrom(DashboardMetricNames.ROLLFORWARD_DASHBOARD, scrape())).isEmpty();
+        // This proxy is no ring member: the ring row's meters are absent here (DashboardTest checks them).
+        assertThat(DashboardMetricNames.missingFrom(DashboardMetricNames.ROLLFORWARD_DASHBOARD, scrape()))
+                .allMatch(name -> name.startsWith("rollforward_ring_"));
         assertThat(DashboardMetricNames.metricNames(DashboardMetricNames.ROLLFORWARD_DASHBOARD)).hasSizeGreaterThan(8);
     }
 
