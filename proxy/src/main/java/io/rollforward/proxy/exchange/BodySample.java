@@ -1,19 +1,19 @@
 package io.rollforward.proxy.exchange;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
+import java.util.Arrays;
 
 /**
- * The first bytes of a reply's body, kept (as retained slices, not copies) for a byte-by-byte
- * comparison of the replies when divergence rules need one ({@code ignore-body}, the first
- * differing offset). A body longer than the limit is not kept at all: the comparison falls back to
- * the CRC32C. Released by its owner when the exchange ends.
+ * The first bytes of a reply's body, copied (at most {@code limit}, 64 KiB by default) for a
+ * byte-by-byte comparison of the replies when divergence rules need one ({@code ignore-body}, the
+ * first differing offset). A body longer than the limit is not kept at all: the comparison falls
+ * back to the CRC32C. A plain array, not retained buffers: nothing to release, nothing to leak.
  */
 final class BodySample {
     private final long limit;
-    private CompositeByteBuf bytes;
-    private long size;
+    private byte[] bytes = new byte[0];
+    private int size;
     private boolean over;
 
     BodySample(long limit) {
@@ -21,30 +21,28 @@ final class BodySample {
     }
 
     void add(ByteBuf piece) {
-        if (over) {
+        int n = piece.readableBytes();
+        if (over || n == 0) {
             return;
         }
-        size += piece.readableBytes();
-        if (size > limit) {
+        if (size + (long) n > limit) {
             over = true;
-            release();
+            bytes = null;
             return;
         }
-        if (bytes == null) {
-            bytes = Unpooled.compositeBuffer(16);
+        if (size + n > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(size + n, Math.min((int) limit, Math.max(1024, bytes.length * 2))));
         }
-        bytes.addComponent(true, piece.retainedSlice());
+        piece.getBytes(piece.readerIndex(), bytes, size, n);
+        size += n;
     }
 
-    /** The whole body, or null when it was longer than the limit. */
+    /** The whole body (a view, not to be released), or null when it was longer than the limit. */
     ByteBuf body() {
-        return over ? null : bytes != null ? bytes : Unpooled.EMPTY_BUFFER;
+        return over ? null : Unpooled.wrappedBuffer(bytes, 0, size);
     }
 
     void release() {
-        if (bytes != null) {
-            bytes.release();
-            bytes = null;
-        }
+        // nothing held but an array
     }
 }

@@ -233,6 +233,37 @@ class StreamingExchangeTest {
     }
 
     @Test
+    void theFiveRequestAttackRepeatedTwentyTimesLeavesNormalRequestsAnswered() throws Exception {
+        proxy(c -> c.withPerRequestTimeout(Duration.ofMillis(300)));
+        int normal = 0;
+        List<Integer> attackStatuses = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int round = 0; round < 20; round++) {
+            List<CompletableFuture<HttpResponse<String>>> attack = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                attack.add(proxy.client().sendAsync(HttpRequest.newBuilder(proxy.uri("/hang")).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            for (int i = 0; i < 3; i++) { // the rest of the site while the attack runs
+                assertThat(proxy.get("/ok/" + round + "/" + i).statusCode()).as("normal request in round %d", round)
+                        .isEqualTo(200);
+                normal++;
+            }
+            for (CompletableFuture<HttpResponse<String>> f : attack) {
+                attackStatuses.add(f.get().statusCode());
+            }
+        }
+        long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+        assertThat(normal).isEqualTo(60);
+        assertThat(attackStatuses).containsOnly(503, 504); // 504 until the canary failed, then quarantined
+        assertThat(attackStatuses.stream().filter(s -> s == 503).count()).isGreaterThanOrEqualTo(80);
+        assertThat(proxy.proxy().replicas().inService()).hasSize(2);
+        org.slf4j.LoggerFactory.getLogger(StreamingExchangeTest.class).info(
+                "query-of-death: 20 attack rounds in {} s, 60 normal requests all 200, attack statuses {}", seconds,
+                attackStatuses);
+    }
+
+    @Test
     void oversizedReplyHeadIsAClearReplicaFailureNotATimeout() throws Exception {
         proxy(c -> c.withPerRequestTimeout(Duration.ofSeconds(20)).withLimits(
                 c.limits().withMaxResponseHeaderSize(16 * 1024)));
