@@ -47,6 +47,18 @@ final class BodyLimit extends HttpObjectAggregator {
         }
     }
 
+    /**
+     * The connection closed while a body was still arriving (the client left, or the proxy closed
+     * after a reply that did not keep the connection alive while the client had pipelined more):
+     * there is nobody to answer, so the partial request is released without the
+     * PrematureChannelClosureException Netty's aggregator would send down the pipeline.
+     */
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        releaseCurrentMessage();
+        ctx.fireChannelInactive();
+    }
+
     @Override
     protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
         return start.decoderResult().isSuccess() ? super.newContinueResponse(start, maxContentLength, pipeline) : null;
