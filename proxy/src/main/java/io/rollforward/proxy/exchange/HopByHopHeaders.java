@@ -63,6 +63,15 @@ final class HopByHopHeaders {
         return named.contains(name);
     }
 
+    /**
+     * Whether a replica's reply header stays off the client's hop: hop-by-hop ones, the proxy's own
+     * {@code servedBy} header (it writes its own), and a Content-Length on a 204 (RFC 9110 §8.6).
+     */
+    static boolean dropFromReply(CharSequence name, Named named, AsciiString servedBy, int status) {
+        return isHopByHop(name, named) || (servedBy != null && servedBy.contentEqualsIgnoreCase(name))
+                || (status == 204 && HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name));
+    }
+
     static void strip(HttpHeaders headers) {
         List<String> named = new ArrayList<>(2);
         for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {

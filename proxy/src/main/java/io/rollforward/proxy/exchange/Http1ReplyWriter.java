@@ -137,10 +137,8 @@ final class Http1ReplyWriter implements ReplyWriter {
         while (it.hasNext()) {
             Map.Entry<CharSequence, CharSequence> h = it.next();
             CharSequence name = h.getKey();
-            if (HopByHopHeaders.isHopByHop(name, named)
-                    || (contentLength >= 0 && HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name))
-                    || (servedByHeader != null && servedByHeader.contentEqualsIgnoreCase(name))
-                    || (code == 204 && HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name))) {
+            if (HopByHopHeaders.dropFromReply(name, named, servedByHeader, code)
+                    || (contentLength >= 0 && HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name))) {
                 continue;
             }
             ByteBufUtil.writeAscii(buf, name);

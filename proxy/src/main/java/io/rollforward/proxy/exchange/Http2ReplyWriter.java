@@ -55,8 +55,7 @@ final class Http2ReplyWriter implements ReplyWriter {
         while (it.hasNext()) {
             Map.Entry<CharSequence, CharSequence> h = it.next();
             CharSequence name = h.getKey();
-            if (HopByHopHeaders.isHopByHop(name, named) || (servedByHeader != null && servedByHeader.contentEqualsIgnoreCase(name))
-                    || (code == 204 && HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name))) {
+            if (HopByHopHeaders.dropFromReply(name, named, servedByHeader, code)) {
                 continue;
             }
             out.add(name, h.getValue());
