@@ -84,6 +84,9 @@ public final class WriteOrder {
         Admission admission = new Admission();
         long now = clock.getAsLong();
         boolean[] full = new boolean[1];
+        // decided under the key's guard: once compute returns, a release on another loop may grant a
+        // waiting ticket (and hand it its turn), so `granted` read afterwards would count it twice
+        List<OrderTicket> grantedNow = new ArrayList<>(replicas.size());
         keys.compute(key, (k, q) -> {
             KeyQueue queue = q == null ? new KeyQueue() : q;
             if (write && queue.writes >= maxPerKey) {
@@ -99,6 +102,9 @@ public final class WriteOrder {
                 t.granted = write ? lane.isEmpty() : lane.stream().noneMatch(o -> o.write);
                 lane.addLast(t);
                 admission.tickets.add(t);
+                if (t.granted) {
+                    grantedNow.add(t);
+                }
             }
             admission.unreleased = replicas.size();
             return queue;
@@ -108,10 +114,8 @@ public final class WriteOrder {
             events.refused(keyKind, "key");
             throw new WriteQueueFull("key", maxPerKey + " ordered writes are queued for this key (limits.max-queued-writes-per-key)");
         }
-        for (OrderTicket t : admission.tickets) {
-            if (t.granted) {
-                t.grantedAtAdmission();
-            }
+        for (OrderTicket t : grantedNow) {
+            t.grantedAtAdmission();
         }
         return admission;
     }

@@ -241,4 +241,32 @@ class WriteOrderTest {
             executors.forEach(ExecutorService::shutdownNow);
         }
     }
+
+    @Test
+    void aTurnGrantedByAReleaseOnAnotherLoopWhileTheRequestIsAdmittedIsCountedOnce() throws WriteQueueFull {
+        List<String> waits = new ArrayList<>();
+        Runnable[] duringAdmission = {() -> { }};
+        WriteOrder racing = new WriteOrder("service", 100, 3, new WriteOrderEvents() {
+            @Override
+            public void waited(String keyKind, long nanos) {
+                waits.add(keyKind);
+                duringAdmission[0].run();
+            }
+        }, clock::get);
+        OrderTicket[] p = racing.admit("", true, BOTH, loopA).tickets().toArray(OrderTicket[]::new);
+        p[0].release(); // the master answered P; the backup has not yet
+        waits.clear();
+        // Q is admitted while another loop releases P on the backup: the master's place is Q's at
+        // once, the backup's is granted by that release (the interleaving of two real loops, here
+        // on one thread: the release runs right after Q's places are taken)
+        duringAdmission[0] = () -> {
+            duringAdmission[0] = () -> { };
+            p[1].release();
+        };
+        WriteOrder.Admission q = racing.admit("", true, BOTH, loopB);
+        runLoops();
+
+        assertThat(q.tickets()).allMatch(OrderTicket::hasTurn);
+        assertThat(waits).as("one wait sample per place").hasSize(2);
+    }
 }
