@@ -2,6 +2,7 @@ package io.rollforward.proxy.ordering;
 
 import io.netty.handler.codec.http.HttpRequest;
 import io.rollforward.config.OrderingConfig;
+import io.rollforward.proxy.http.OriginForm;
 
 /**
  * Which requests are ordered and by what key: a write (one of {@code ordering.methods}) always,
@@ -35,45 +36,12 @@ public final class OrderingKey {
         OrderingConfig.Key key = config.key();
         return switch (key.kind()) {
             case SERVICE -> "";
-            case PATH -> path(request.uri());
-            case PATH_PREFIX -> prefix(path(request.uri()), key.segments());
+            case PATH -> OriginForm.path(request.uri());
+            case PATH_PREFIX -> OriginForm.prefix(OriginForm.path(request.uri()), key.segments());
             case HEADER -> {
                 String value = request.headers().get(key.header());
                 yield value == null ? "" : value;
             }
         };
-    }
-
-    /** The path of an origin-form or absolute-form target, without query or fragment. */
-    static String path(String uri) {
-        int start = 0;
-        int scheme = uri.indexOf("://");
-        if (scheme > 0 && !uri.startsWith("/")) {
-            int slash = uri.indexOf('/', scheme + 3);
-            if (slash < 0) {
-                return "/";
-            }
-            start = slash;
-        }
-        int end = uri.length();
-        for (int i = start; i < uri.length(); i++) {
-            char c = uri.charAt(i);
-            if (c == '?' || c == '#') {
-                end = i;
-                break;
-            }
-        }
-        return start == end ? "/" : uri.substring(start, end);
-    }
-
-    /** The first {@code segments} segments: {@code /users/7/orders} with 2 is {@code /users/7}. */
-    static String prefix(String path, int segments) {
-        int seen = 0;
-        for (int i = 1; i < path.length(); i++) {
-            if (path.charAt(i) == '/' && ++seen == segments) {
-                return path.substring(0, i);
-            }
-        }
-        return path;
     }
 }

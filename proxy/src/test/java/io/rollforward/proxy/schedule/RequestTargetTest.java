@@ -11,22 +11,8 @@ import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** {@code lard.target}: what names a request's target. */
+/** {@code lard.target}: what names a request's target (the target's reading: {@code OriginFormTest}). */
 class RequestTargetTest {
-
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "/a/b?x=1       | /a/b | /a/b?x=1",
-        "/a/b           | /a/b | /a/b",
-        "/a#frag        | /a   | /a",
-        "http://h:8/a?q | /a   | /a?q",
-        "http://h:8     | /    | /",
-        "*              | *    | *",
-    })
-    void pathAndPathAndQuery(String uri, String path, String pathAndQuery) {
-        assertThat(RequestTarget.path(uri, false)).isEqualTo(path);
-        assertThat(RequestTarget.path(uri, true)).isEqualTo(pathAndQuery);
-    }
 
     @ParameterizedTest
     @CsvSource({"acme, acme", "'', ''"})
