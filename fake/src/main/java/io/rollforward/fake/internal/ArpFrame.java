@@ -3,6 +3,7 @@ package io.rollforward.fake.internal;
 import io.rollforward.fake.GarpForm;
 
 import java.net.Inet4Address;
+import java.nio.ByteBuffer;
 
 /**
  * Encodes one gratuitous ARP as a raw Ethernet frame (RFC 826 layout over Ethernet II).
@@ -29,22 +30,17 @@ public final class ArpFrame {
             throw new IllegalArgumentException("sender MAC: " + senderMac.length + " bytes (expected: 6)");
         }
         byte[] ip = vip.getAddress();
-        byte[] frame = new byte[MIN_FRAME];
-        int p = 0;
-        p = put(frame, p, BROADCAST);
-        p = put(frame, p, senderMac);
-        p = putShort(frame, p, ETHERTYPE_ARP);
-        p = putShort(frame, p, 1);          // hardware type: Ethernet
-        p = putShort(frame, p, 0x0800);     // protocol type: IPv4
-        frame[p++] = 6;                     // hardware address length
-        frame[p++] = 4;                     // protocol address length
-        p = putShort(frame, p, form.opcode());
-        p = put(frame, p, senderMac);
-        p = put(frame, p, ip);
-        p = put(frame, p, form == GarpForm.REPLY ? senderMac : new byte[6]);
-        p = put(frame, p, ip);
-        assert p == ETHERNET_HEADER + ARP_LENGTH;
-        return frame;
+        ByteBuffer frame = ByteBuffer.allocate(MIN_FRAME); // big-endian, zero-filled: the padding
+        frame.put(BROADCAST).put(senderMac).putShort((short) ETHERTYPE_ARP)
+                .putShort((short) 1)            // hardware type: Ethernet
+                .putShort((short) 0x0800)       // protocol type: IPv4
+                .put((byte) 6)                  // hardware address length
+                .put((byte) 4)                  // protocol address length
+                .putShort((short) form.opcode())
+                .put(senderMac).put(ip)
+                .put(form == GarpForm.REPLY ? senderMac : new byte[6]).put(ip);
+        assert frame.position() == ETHERNET_HEADER + ARP_LENGTH;
+        return frame.array();
     }
 
     /** Formats a MAC as {@code aa:bb:cc:dd:ee:ff}, the way {@code ip neigh} prints it. */
@@ -57,16 +53,5 @@ public final class ArpFrame {
             sb.append(String.format("%02x", mac[i] & 0xff));
         }
         return sb.toString();
-    }
-
-    private static int put(byte[] frame, int at, byte[] bytes) {
-        System.arraycopy(bytes, 0, frame, at, bytes.length);
-        return at + bytes.length;
-    }
-
-    private static int putShort(byte[] frame, int at, int value) {
-        frame[at] = (byte) (value >>> 8);
-        frame[at + 1] = (byte) value;
-        return at + 2;
     }
 }

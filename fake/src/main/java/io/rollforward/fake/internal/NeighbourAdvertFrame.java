@@ -1,6 +1,7 @@
 package io.rollforward.fake.internal;
 
 import java.net.Inet6Address;
+import java.nio.ByteBuffer;
 
 /**
  * Encodes one unsolicited neighbour advertisement (RFC 4861 sections 4.4 and 7.2.6) as a raw
@@ -33,32 +34,25 @@ public final class NeighbourAdvertFrame {
             throw new IllegalArgumentException("sender MAC: " + senderMac.length + " bytes (expected: 6)");
         }
         byte[] ip = vip.getAddress();
-        byte[] frame = new byte[ETHERNET_HEADER + IPV6_HEADER + ICMP_LENGTH];
-        int p = 0;
-        p = put(frame, p, ALL_NODES_MAC);
-        p = put(frame, p, senderMac);
-        p = putShort(frame, p, ETHERTYPE_IPV6);
-        frame[p] = 0x60;                        // version 6, traffic class 0, flow label 0
-        p += 4;
-        p = putShort(frame, p, ICMP_LENGTH);    // payload length
-        frame[p++] = ICMPV6;                    // next header
-        frame[p++] = (byte) 255;                // hop limit: RFC 4861 7.1.2 drops anything else
-        p = put(frame, p, ip);
-        p = put(frame, p, ALL_NODES);
-        int icmp = p;
-        frame[p++] = (byte) NEIGHBOR_ADVERTISEMENT;
-        frame[p++] = 0;                         // code
-        p += 2;                                 // checksum, below
-        frame[p] = OVERRIDE;                    // R=0, S=0 (unsolicited), O=1
-        p += 4;
-        p = put(frame, p, ip);                  // target address
-        frame[p++] = 2;                         // option: target link-layer address
-        frame[p++] = 1;                         // length in units of 8 bytes
-        p = put(frame, p, senderMac);
-        int checksum = checksum(ip, ALL_NODES, frame, icmp, ICMP_LENGTH);
-        putShort(frame, icmp + 2, checksum);
-        assert p == frame.length;
-        return frame;
+        ByteBuffer frame = ByteBuffer.allocate(ETHERNET_HEADER + IPV6_HEADER + ICMP_LENGTH); // big-endian
+        frame.put(ALL_NODES_MAC).put(senderMac).putShort((short) ETHERTYPE_IPV6)
+                .putInt(0x60000000)             // version 6, traffic class 0, flow label 0
+                .putShort((short) ICMP_LENGTH)  // payload length
+                .put((byte) ICMPV6)             // next header
+                .put((byte) 255)                // hop limit: RFC 4861 7.1.2 drops anything else
+                .put(ip).put(ALL_NODES);
+        int icmp = frame.position();
+        frame.put((byte) NEIGHBOR_ADVERTISEMENT)
+                .put((byte) 0)                  // code
+                .putShort((short) 0)            // checksum, below
+                .putInt(OVERRIDE << 24)         // R=0, S=0 (unsolicited), O=1, reserved
+                .put(ip)                        // target address
+                .put((byte) 2)                  // option: target link-layer address
+                .put((byte) 1)                  // length in units of 8 bytes
+                .put(senderMac);
+        assert frame.position() == frame.capacity();
+        frame.putShort(icmp + 2, (short) checksum(ip, ALL_NODES, frame.array(), icmp, ICMP_LENGTH));
+        return frame.array();
     }
 
     /** RFC 4443 section 2.3: one's complement sum over the IPv6 pseudo-header and the message. */
@@ -81,16 +75,5 @@ public final class NeighbourAdvertFrame {
             sum += (high << 8) | low;
         }
         return sum;
-    }
-
-    private static int put(byte[] frame, int at, byte[] bytes) {
-        System.arraycopy(bytes, 0, frame, at, bytes.length);
-        return at + bytes.length;
-    }
-
-    private static int putShort(byte[] frame, int at, int value) {
-        frame[at] = (byte) (value >>> 8);
-        frame[at + 1] = (byte) value;
-        return at + 2;
     }
 }
