@@ -113,7 +113,11 @@ public final class Rollforward implements AutoCloseable {
         for (Replica r : replicas.all()) {
             metrics.replicaState(r.name(), r.inService());
         }
-        replicas.onChange((r, up) -> metrics.replicaState(r.name(), up));
+        replicas.onChange((r, up) -> {
+            if (replicas.contains(r)) { // a retired replica's late verdict is nobody's series
+                metrics.replicaState(r.name(), up);
+            }
+        });
         health = new HealthMonitor(config, replicas);
         closeInReverse.add(health);
         health.listenForAgents(config, adminLoop, metrics::heartbeatRejected);
@@ -143,7 +147,7 @@ public final class Rollforward implements AutoCloseable {
         budget = BufferBudget.of(config.limits().maxBufferedTotal());
         metrics.bufferBudget(budget);
         GroupDispatcher groups = GroupDispatcher.from(config.scheduling(), replicas);
-        GroupMeters.register(metrics.registry(), groups);
+        GroupMeters groupMeters = GroupMeters.register(metrics.registry(), groups);
         ExchangeSettings settings = ExchangeSettings.from(config);
         exchanges = new ExchangeFactory(replicas, groups, settings, new ExchangeServices(events,
                 new DivergenceLog(config.divergenceLogInterval().toNanos()), budget,
@@ -162,8 +166,11 @@ public final class Rollforward implements AutoCloseable {
                 throw new IllegalStateException("tls: " + e.getMessage(), e);
             }
         }
-        reload = new ConfigReload(this::config, next -> config = next, exchanges, front, tlsFront);
-        OperatorActions actions = new OperatorActions(health, groups, this::stopAccepting, () -> ha != null ? ha.failover()
+        ReplicaRetirement retirement = new ReplicaRetirement(workers, adminLoop, replicas, metrics);
+        closeInReverse.add(retirement); // closes the pools still draining for an earlier set
+        reload = new ConfigReload(this::config, next -> config = next,
+                new ReplicaReload(replicas, health, metrics, exchanges, retirement, groupMeters), front, tlsFront);
+        OperatorActions actions = new OperatorActions(health, exchanges::groups, this::stopAccepting, () -> ha != null ? ha.failover()
                 : CompletableFuture.completedFuture(AdminResult.conflict("no cluster is configured: nothing to fail over to")),
                 () -> CompletableFuture.supplyAsync(reload::fromFile),
                 vip -> ring != null ? ring.failback(vip)
