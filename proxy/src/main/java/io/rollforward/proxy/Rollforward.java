@@ -190,7 +190,9 @@ public final class Rollforward implements AutoCloseable {
             // The STANDBY listens on the VIP before owning it, so takeover is address + ARP only.
             frontBootstrap.option(EpollChannelOption.IP_FREEBIND, true);
         }
-        frontChannel = frontBootstrap.bind(config.listen().host(), config.listen().port()).sync().channel();
+        if (config.listen().isPresent()) { // absent: HTTPS only
+            frontChannel = frontBootstrap.bind(config.listen().get().host(), config.listen().get().port()).sync().channel();
+        }
         if (tlsFront != null) {
             tlsChannel = frontBootstrap.clone().childHandler(tlsFront)
                     .bind(config.tls().get().listen().host(), config.tls().get().listen().port()).sync().channel();
@@ -203,14 +205,27 @@ public final class Rollforward implements AutoCloseable {
             ring = RingNode.start(config.ring().get(), new RingMetrics(metrics.registry()), new LoadSampler(
                     () -> exchanges.inflight().size(), LoadSampler.requestsIn(metrics.registry()), System::nanoTime));
         }
-        log.info("listening on {}{} ({} transport); replicas {}; admin on {}", frontChannel.localAddress(),
+        log.info("listening on {}{} ({} transport); replicas {}; admin on {}",
+                frontChannel == null ? "no plain-HTTP port" : frontChannel.localAddress(),
                 tlsChannel == null ? "" : " and TLS on " + tlsChannel.localAddress(), transport,
                 replicas.all().stream().map(r -> r.name() + "=" + r.config().address()).toList(), adminAddress);
     }
 
-    /** The bound front address (the actual port when the config said 0). */
+    /**
+     * The bound plain-HTTP front address (the actual port when the config said 0).
+     *
+     * @throws IllegalStateException when {@code listen} is not set (HTTPS only)
+     */
     public InetSocketAddress frontAddress() {
+        if (frontChannel == null) {
+            throw new IllegalStateException("no plain-HTTP front: listen is not set");
+        }
         return (InetSocketAddress) frontChannel.localAddress();
+    }
+
+    /** The bound plain-HTTP address, if {@code listen} is set. */
+    public Optional<InetSocketAddress> plainAddress() {
+        return Optional.ofNullable(frontChannel).map(c -> (InetSocketAddress) c.localAddress());
     }
 
     /** The bound HTTPS address, if {@code tls} is configured. */
