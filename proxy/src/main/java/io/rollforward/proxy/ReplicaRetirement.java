@@ -98,16 +98,20 @@ final class ReplicaRetirement implements AutoCloseable {
     }
 
     private void finish(List<Replica> retired) {
+        List<Replica> closed = new ArrayList<>();
         for (Replica r : retired) {
             if (!draining.remove(r)) {
                 continue; // closed already by close()
             }
             r.pool().close();
+            closed.add(r);
             if (replicas.byName(r.name()).isEmpty()) {
                 metrics.removeReplica(r.name());
             }
         }
-        log.info("retired replica(s) {}: their exchanges are over, pools closed", names(retired));
+        if (!closed.isEmpty()) {
+            log.info("retired replica(s) {}: their exchanges are over, pools closed", names(closed));
+        }
     }
 
     private static List<String> names(List<Replica> replicas) {
