@@ -9,7 +9,8 @@ import java.util.Set;
  * The whole proxy configuration, immutable and validated ({@link ConfigLoader} builds it from
  * YAML).
  *
- * @param listen            where clients connect (required)
+ * @param listen            where clients connect over plain HTTP; optional when {@code tls} is set
+ *                          (then there is no plain-HTTP front)
  * @param replicas          two or more, in priority order; the first UP one is the acting master
  * @param stagger           the backup copies are sent this long after the master's (default 0)
  * @param perRequestTimeout a replica whose reply head has not arrived by then failed this request
@@ -52,7 +53,7 @@ import java.util.Set;
  *                          (default: status and body, log only)
  * @param ring              N-way cluster settings, if any ({@code cluster} with {@code mode: ring})
  */
-public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, Duration stagger,
+public record RollforwardConfig(Optional<HostPort> listen, List<ReplicaConfig> replicas, Duration stagger,
                                 Duration perRequestTimeout, Set<Integer> failOnStatus, Limits limits,
                                 Optional<String> servedByHeader, boolean mirror, boolean holdBackPoison,
                                 int ejectAfter, Duration ejectionTime, Duration divergenceLogInterval, AdminConfig admin,
@@ -80,6 +81,10 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         replyIdleTimeout = replyIdleTimeout == null ? DEFAULT_REPLY_IDLE_TIMEOUT : replyIdleTimeout;
         queryOfDeath = queryOfDeath == null ? QueryOfDeathConfig.DEFAULT : queryOfDeath;
         tls = tls == null ? Optional.empty() : tls;
+        listen = listen == null ? Optional.empty() : listen;
+        if (listen.isEmpty() && tls.isEmpty()) {
+            throw new IllegalArgumentException("listen: missing (expected: set, or a tls section with its listen)");
+        }
         shutdownTimeout = shutdownTimeout == null ? DEFAULT_SHUTDOWN_TIMEOUT : shutdownTimeout;
         scheduling = scheduling == null ? Scheduling.oneGroup(replicas) : scheduling;
         replicas = scheduling.allReplicas();
@@ -97,7 +102,7 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
                              Optional<String> servedByHeader, boolean mirror, boolean holdBackPoison,
                              int ejectAfter, Duration ejectionTime, Duration divergenceLogInterval, AdminConfig admin,
                              Optional<AgentsConfig> agents, Optional<ClusterConfig> cluster) {
-        this(listen, replicas, stagger, perRequestTimeout, failOnStatus, limits, servedByHeader, mirror,
+        this(Optional.of(listen), replicas, stagger, perRequestTimeout, failOnStatus, limits, servedByHeader, mirror,
                 holdBackPoison, ejectAfter, ejectionTime, divergenceLogInterval, admin, agents, cluster, null, null, null,
                 null, null, null, null, null, null, null, null, null);
     }
@@ -109,7 +114,8 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
 
     /** A builder holding this config's values, to change a few of them. */
     public Builder toBuilder() {
-        Builder b = new Builder(listen, replicas);
+        Builder b = new Builder(HostPort.of("127.0.0.1", 0), replicas);
+        b.listen = listen;
         b.stagger = stagger;
         b.perRequestTimeout = perRequestTimeout;
         b.failOnStatus = failOnStatus;
@@ -224,7 +230,7 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
 
     /** Every value starts at its default; {@link ConfigLoader} validates what it sets. */
     public static final class Builder {
-        private final HostPort listen;
+        private Optional<HostPort> listen;
         private List<ReplicaConfig> replicas;
         private Duration stagger = Duration.ZERO;
         private Duration perRequestTimeout = DEFAULT_PER_REQUEST_TIMEOUT;
@@ -253,9 +259,12 @@ public record RollforwardConfig(HostPort listen, List<ReplicaConfig> replicas, D
         private Optional<RingConfig> ring = Optional.empty();
 
         public Builder(HostPort listen, List<ReplicaConfig> replicas) {
-            this.listen = listen;
+            this.listen = Optional.of(listen);
             this.replicas = replicas;
         }
+
+        /** The plain-HTTP listener; empty (only with {@code tls}) for an HTTPS-only proxy. */
+        public Builder listen(Optional<HostPort> value) { listen = value; return this; }
 
         /** One group of these replicas, replacing any groups. */
         public Builder replicas(List<ReplicaConfig> value) { replicas = value; scheduling = null; return this; }

@@ -37,7 +37,7 @@ class ConfigErrorsTest {
         return Stream.of(
                 // listen
                 c("replicas:\n  - {name: a, url: http://127.0.0.1:81}\n  - {name: b, url: http://127.0.0.1:82}\n",
-                        "r.yaml:1:1: listen: missing (expected: host:port, IPv6 as [::1]:8080)"),
+                        "r.yaml:1:1: listen: missing (expected: host:port, IPv6 as [::1]:8080, or a tls section with its own listen)"),
                 c(BASE.replace("listen: 127.0.0.1:8080", "listen: 127.0.0.1"),
                         "r.yaml:1:9: listen: \"127.0.0.1\" (expected: host:port, IPv6 as [::1]:8080)"),
                 c(BASE.replace("listen: 127.0.0.1:8080", "listen: \"::1:8080\""),

@@ -96,7 +96,7 @@ class ConfigLoaderTest {
         RollforwardConfig config = ConfigLoader.parse(FULL, "/etc/rollforward/rollforward.yaml");
 
         RollforwardConfig expected = new RollforwardConfig(
-                new HostPort("0.0.0.0", 8080),
+                Optional.of(new HostPort("0.0.0.0", 8080)),
                 List.of(new ReplicaConfig("web1", new HostPort("10.0.0.11", 80),
                                 Optional.of(new CheckConfig("/.testpage", 204, Optional.of("test page"),
                                         Duration.ofSeconds(3), Duration.ofMillis(1500), 4, 5, Optional.of("www.example"))),

@@ -71,6 +71,21 @@ class TlsConfigTest {
     }
 
     @Test
+    void listenIsOptionalWhenTlsIsSet() throws ConfigException {
+        RollforwardConfig config = ConfigLoader.parse(TwoReplicas.YAML.replace("listen: 127.0.0.1:8080\n", "")
+                + "tls: {listen: 127.0.0.1:8443, certificates: [{certificate: site.pem, private-key: site.key}]}\n",
+                file());
+        assertThat(config.listen()).isEmpty();
+        assertThat(config.tls().orElseThrow().listen()).isEqualTo(new HostPort("127.0.0.1", 8443));
+    }
+
+    @Test
+    void withoutListenABrokenTlsSectionIsReportedNotThrown() {
+        assertThat(errorsOf(TwoReplicas.YAML.replace("listen: 127.0.0.1:8080\n", "") + "tls: {certificates: []}\n"))
+                .anyMatch(e -> e.startsWith(file() + ":4:6: tls.listen: missing"));
+    }
+
+    @Test
     void defaults() throws ConfigException {
         TlsConfig tls = ConfigLoader.parse(TwoReplicas.YAML
                 + "tls: {listen: 127.0.0.1:8443, certificates: [{certificate: site.pem, private-key: site.key}]}\n",

@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * SIGHUP and {@code POST /reload}: re-reads the config file and, when it is valid and changes
  * nothing that needs a restart ({@link RestartOnlySettings}), makes it serve new requests:
- * timeouts, stagger, fail-on-status, mirror, served-by header and the other exchange settings
- * (one swap in {@link ExchangeFactory#serve}), limits for new connections, and certificates for
- * new TLS handshakes. Established connections and exchanges in flight carry on with what they
+ * replicas and groups ({@link ReplicaReload}), timeouts, stagger, fail-on-status, mirror,
+ * served-by header and the other exchange settings (one swap in {@link ExchangeFactory#serve}),
+ * limits for new connections, and certificates for new TLS handshakes. Established connections and exchanges in flight carry on with what they
  * started with. A refused reload is logged with the same errors {@code check-config} prints, and
  * the running config stays. One reload at a time.
  */
@@ -31,16 +31,16 @@ final class ConfigReload {
 
     private final Supplier<RollforwardConfig> running;
     private final Consumer<RollforwardConfig> applied;
-    private final ExchangeFactory exchanges;
+    private final ReplicaReload replicas;
     private final FrontInitializer front;
     private final TlsFrontInitializer tlsFront;
     private volatile Path file;
 
-    ConfigReload(Supplier<RollforwardConfig> running, Consumer<RollforwardConfig> applied, ExchangeFactory exchanges,
+    ConfigReload(Supplier<RollforwardConfig> running, Consumer<RollforwardConfig> applied, ReplicaReload replicas,
                  FrontInitializer front, TlsFrontInitializer tlsFront) {
         this.running = running;
         this.applied = applied;
-        this.exchanges = exchanges;
+        this.replicas = replicas;
         this.front = front;
         this.tlsFront = tlsFront;
     }
@@ -70,6 +70,12 @@ final class ConfigReload {
             return refused("not reloaded: " + String.join(", ", restartOnly)
                     + " changed, which needs a restart; the running config stays");
         }
+        ReplicaReload.Plan plan;
+        try {
+            plan = replicas.plan(now, next);
+        } catch (IllegalArgumentException e) {
+            return refused("not reloaded: " + e.getMessage() + "; the running config stays");
+        }
         if (next.tls().isPresent() && tlsFront != null) {
             next.tls().get().warnings().forEach(w -> log.warn("{}", w));
             try {
@@ -79,11 +85,11 @@ final class ConfigReload {
             }
         }
         front.limits(next.limits());
-        exchanges.serve(exchanges.serving().with(ExchangeSettings.from(next)));
+        String what = replicas.apply(plan, ExchangeSettings.from(next), next);
         applied.accept(next);
-        log.info("config reloaded{}: new requests use it, requests in flight finish as they started",
-                file == null ? "" : " from " + file);
-        return AdminResult.ok("reloaded" + (file == null ? "" : " " + file));
+        log.info("config reloaded{} ({}): new requests use it, requests in flight finish as they started",
+                file == null ? "" : " from " + file, what);
+        return AdminResult.ok("reloaded" + (file == null ? "" : " " + file) + " (" + what + ")");
     }
 
     private static AdminResult refused(String why) {

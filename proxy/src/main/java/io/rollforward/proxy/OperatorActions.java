@@ -12,14 +12,14 @@ import java.util.function.Supplier;
 /** What the admin port's mutating calls do to the running proxy. */
 final class OperatorActions implements AdminActions {
     private final HealthMonitor health;
-    private final GroupDispatcher groups;
+    private final Supplier<GroupDispatcher> groups;
     private final Runnable stopAccepting;
     private final Supplier<CompletionStage<AdminResult>> failover;
     private final Supplier<CompletionStage<AdminResult>> reload;
     private final Function<String, CompletionStage<AdminResult>> failback;
     private volatile boolean draining;
 
-    OperatorActions(HealthMonitor health, GroupDispatcher groups, Runnable stopAccepting,
+    OperatorActions(HealthMonitor health, Supplier<GroupDispatcher> groups, Runnable stopAccepting,
                     Supplier<CompletionStage<AdminResult>> failover, Supplier<CompletionStage<AdminResult>> reload,
                     Function<String, CompletionStage<AdminResult>> failback) {
         this.health = health;
@@ -67,7 +67,7 @@ final class OperatorActions implements AdminActions {
 
     @Override
     public CompletionStage<AdminResult> groupWeight(String group, int weight) {
-        return CompletableFuture.completedFuture(groups.setWeight(group, weight)
+        return CompletableFuture.completedFuture(groups.get().setWeight(group, weight)
                 ? AdminResult.ok("group " + group + ": weight " + weight + (weight == 0 ? " (quiesced)" : ""))
                 : AdminResult.notFound("no group named " + group));
     }

@@ -113,7 +113,11 @@ public final class Rollforward implements AutoCloseable {
         for (Replica r : replicas.all()) {
             metrics.replicaState(r.name(), r.inService());
         }
-        replicas.onChange((r, up) -> metrics.replicaState(r.name(), up));
+        replicas.onChange((r, up) -> {
+            if (replicas.contains(r)) { // a retired replica's late verdict is nobody's series
+                metrics.replicaState(r.name(), up);
+            }
+        });
         health = new HealthMonitor(config, replicas);
         closeInReverse.add(health);
         health.listenForAgents(config, adminLoop, metrics::heartbeatRejected);
@@ -143,7 +147,7 @@ public final class Rollforward implements AutoCloseable {
         budget = BufferBudget.of(config.limits().maxBufferedTotal());
         metrics.bufferBudget(budget);
         GroupDispatcher groups = GroupDispatcher.from(config.scheduling(), replicas);
-        GroupMeters.register(metrics.registry(), groups);
+        GroupMeters groupMeters = GroupMeters.register(metrics.registry(), groups);
         ExchangeSettings settings = ExchangeSettings.from(config);
         exchanges = new ExchangeFactory(replicas, groups, settings, new ExchangeServices(events,
                 new DivergenceLog(config.divergenceLogInterval().toNanos()), budget,
@@ -162,8 +166,11 @@ public final class Rollforward implements AutoCloseable {
                 throw new IllegalStateException("tls: " + e.getMessage(), e);
             }
         }
-        reload = new ConfigReload(this::config, next -> config = next, exchanges, front, tlsFront);
-        OperatorActions actions = new OperatorActions(health, groups, this::stopAccepting, () -> ha != null ? ha.failover()
+        ReplicaRetirement retirement = new ReplicaRetirement(workers, adminLoop, replicas, metrics);
+        closeInReverse.add(retirement); // closes the pools still draining for an earlier set
+        reload = new ConfigReload(this::config, next -> config = next,
+                new ReplicaReload(replicas, health, metrics, exchanges, retirement, groupMeters), front, tlsFront);
+        OperatorActions actions = new OperatorActions(health, exchanges::groups, this::stopAccepting, () -> ha != null ? ha.failover()
                 : CompletableFuture.completedFuture(AdminResult.conflict("no cluster is configured: nothing to fail over to")),
                 () -> CompletableFuture.supplyAsync(reload::fromFile),
                 vip -> ring != null ? ring.failback(vip)
@@ -183,7 +190,9 @@ public final class Rollforward implements AutoCloseable {
             // The STANDBY listens on the VIP before owning it, so takeover is address + ARP only.
             frontBootstrap.option(EpollChannelOption.IP_FREEBIND, true);
         }
-        frontChannel = frontBootstrap.bind(config.listen().host(), config.listen().port()).sync().channel();
+        if (config.listen().isPresent()) { // absent: HTTPS only
+            frontChannel = frontBootstrap.bind(config.listen().get().host(), config.listen().get().port()).sync().channel();
+        }
         if (tlsFront != null) {
             tlsChannel = frontBootstrap.clone().childHandler(tlsFront)
                     .bind(config.tls().get().listen().host(), config.tls().get().listen().port()).sync().channel();
@@ -196,14 +205,27 @@ public final class Rollforward implements AutoCloseable {
             ring = RingNode.start(config.ring().get(), new RingMetrics(metrics.registry()), new LoadSampler(
                     () -> exchanges.inflight().size(), LoadSampler.requestsIn(metrics.registry()), System::nanoTime));
         }
-        log.info("listening on {}{} ({} transport); replicas {}; admin on {}", frontChannel.localAddress(),
+        log.info("listening on {}{} ({} transport); replicas {}; admin on {}",
+                frontChannel == null ? "no plain-HTTP port" : frontChannel.localAddress(),
                 tlsChannel == null ? "" : " and TLS on " + tlsChannel.localAddress(), transport,
                 replicas.all().stream().map(r -> r.name() + "=" + r.config().address()).toList(), adminAddress);
     }
 
-    /** The bound front address (the actual port when the config said 0). */
+    /**
+     * The bound plain-HTTP front address (the actual port when the config said 0).
+     *
+     * @throws IllegalStateException when {@code listen} is not set (HTTPS only)
+     */
     public InetSocketAddress frontAddress() {
+        if (frontChannel == null) {
+            throw new IllegalStateException("no plain-HTTP front: listen is not set");
+        }
         return (InetSocketAddress) frontChannel.localAddress();
+    }
+
+    /** The bound plain-HTTP address, if {@code listen} is set. */
+    public Optional<InetSocketAddress> plainAddress() {
+        return Optional.ofNullable(frontChannel).map(c -> (InetSocketAddress) c.localAddress());
     }
 
     /** The bound HTTPS address, if {@code tls} is configured. */

@@ -43,7 +43,10 @@ public final class ProxyFileReader {
 
     /** Reads every setting, reporting problems to {@code root.problems()}; the result is only valid if none. */
     public static RollforwardConfig read(Section root, Path baseDir) {
-        HostPort listen = root.required("listen", ScalarType.LISTEN_ADDRESS).orElse(NO_ADDRESS);
+        // With tls the plain-HTTP front is optional: an HTTPS-only site has none.
+        Optional<HostPort> listen = root.has("tls") ? root.optional("listen", ScalarType.LISTEN_ADDRESS)
+                : root.has("listen") ? root.optional("listen", ScalarType.LISTEN_ADDRESS).or(() -> Optional.of(NO_ADDRESS))
+                : missingListen(root);
         boolean ordered = root.has("ordering");
         Scheduling scheduling = GroupReader.read(root, root.has("agents"), ordered);
         Duration stagger = root.duration("stagger", Duration.ZERO);
@@ -80,7 +83,10 @@ public final class ProxyFileReader {
         Optional<TlsConfig> tls = root.section("tls", "{listen: 0.0.0.0:443, certificates: [...]}")
                 .map(section -> TlsReader.read(section, baseDir));
         Duration shutdownTimeout = root.positive("shutdown-timeout", RollforwardConfig.DEFAULT_SHUTDOWN_TIMEOUT);
-        tlsPortClash(root, listen, tls);
+        if (listen.isEmpty() && tls.isEmpty()) {
+            listen = Optional.of(NO_ADDRESS); // the tls section had errors, reported already
+        }
+        listen.ifPresent(plain -> tlsPortClash(root, plain, tls));
         Optional<String> nodeName = root.optional("node-name", ScalarType.NAME);
         ForwardedConfig forwarded = root.section("forwarded", "{trusted-proxies: [10.0.0.0/8]}")
                 .map(ForwardedReader::read).orElse(ForwardedConfig.DEFAULT);
@@ -93,8 +99,11 @@ public final class ProxyFileReader {
         DivergenceConfig divergence = root.section("divergence",
                         "{compare-headers: [Content-Type], ignore-body: ['\"ts\":[0-9]+'], on-write: log}")
                 .map(section -> DivergenceReader.read(section, ordered)).orElse(DivergenceConfig.DEFAULT);
-        adminPortClash(root, listen, adminSection, admin);
-        SelfLoop.check(root, listen);
+        Optional<HostPort> plainListen = listen;
+        plainListen.ifPresent(plain -> {
+            adminPortClash(root, plain, adminSection, admin);
+            SelfLoop.check(root, plain);
+        });
         agentsPortClash(agentsSection, agents, cluster);
         root.finish();
         return new RollforwardConfig(listen, scheduling.allReplicas(), stagger, perRequestTimeout, failOnStatus, limits,
@@ -135,6 +144,11 @@ public final class ProxyFileReader {
             return new QueryOfDeathConfig(enabled, signature.equals("method-path-body"), maxEntries, rememberFor,
                     quarantineTime);
         }).orElse(d);
+    }
+
+    private static Optional<HostPort> missingListen(Section root) {
+        root.missing("listen", ScalarType.LISTEN_ADDRESS.expected() + ", or a tls section with its own listen");
+        return Optional.of(NO_ADDRESS);
     }
 
     /** The plain and the TLS listener are both TCP. */

@@ -32,7 +32,8 @@ public final class CheckConfigCommand implements Callable<Integer> {
     public Integer call() {
         try {
             RollforwardConfig config = ConfigLoader.load(file);
-            out.printf("%s: OK (listen %s, %d replicas, master %s)%n", file, config.listen(),
+            out.printf("%s: OK (listen %s, %d replicas, master %s)%n", file, config.listen().map(String::valueOf)
+                            .orElse("none, tls.listen " + config.tls().map(t -> t.listen().toString()).orElse("")),
                     config.replicas().size(), config.replicas().get(0).name());
             return ExitCodes.OK;
         } catch (ConfigException e) {

@@ -25,10 +25,6 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ExchangeFactory {
     /** The replicas, their groups and the settings new exchanges use; swapped whole by {@link #serve}. */
     public record Serving(ReplicaSet replicas, GroupDispatcher groups, ExchangeSettings settings) {
-        /** The same replicas and groups with other settings (a reload). */
-        public Serving with(ExchangeSettings next) {
-            return new Serving(replicas, groups, next);
-        }
     }
 
     private final AtomicReference<Serving> serving = new AtomicReference<>();

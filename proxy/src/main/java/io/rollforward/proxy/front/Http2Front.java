@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -19,7 +20,7 @@ import io.rollforward.config.Limits;
  * of an HTTP/1.1 request:
  *
  * <pre>
- *   connection: SslHandler -> IdleClose -> Http2FrameCodec -> Http2MultiplexHandler
+ *   connection: SslHandler -> FlushConsolidationHandler -> IdleClose -> Http2FrameCodec -> Http2MultiplexHandler
  *   each stream: Http2StreamFrameToHttpObjectCodec -> ExtensionHeaders -> RequestHeadValidator
  *                -> BodyLimit (aggregator) -> ClientRequestReceiver
  * </pre>
@@ -29,6 +30,12 @@ import io.rollforward.config.Limits;
  * {@code limits.max-header-size} gets {@code 431} on that stream, and a far larger one a GOAWAY
  * (§6.5.2, §10.5.1). Flow control is Netty's per stream: a stream whose window is spent becomes
  * unwritable, which pauses the replica read of that exchange only.
+ *
+ * <p>Flushes are consolidated per connection: every stream flushes its reply when its replica's
+ * read ends, and each flush reaching the {@code SslHandler} costs a TLS record and a write call.
+ * {@code FlushConsolidationHandler} turns the flushes of one event-loop turn (the replies of many
+ * streams, read from their replicas in the same turn) into one, at the end of the turn or, during
+ * a read from the client, at its read-complete; no reply waits for another turn.
  */
 final class Http2Front {
     private Http2Front() {
@@ -36,6 +43,7 @@ final class Http2Front {
 
     static void configure(ChannelPipeline p, FrontInitializer front, Limits limits, int maxConcurrentStreams) {
         p.channel().attr(FrontProtocol.HTTP2).set(true);
+        p.addLast(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
         p.addLast(new IdleClose(limits.idleTimeout().toMillis()));
         p.addLast(Http2FrameCodecBuilder.forServer()
                 .initialSettings(Http2Settings.defaultSettings()

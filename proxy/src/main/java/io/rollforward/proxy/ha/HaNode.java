@@ -3,6 +3,7 @@ package io.rollforward.proxy.ha;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.rollforward.config.ClusterConfig;
+import io.rollforward.config.HostPort;
 import io.rollforward.config.RollforwardConfig;
 import io.rollforward.heartbeat.AuthKey;
 import io.rollforward.heartbeat.AuthKeyException;
@@ -98,13 +99,14 @@ public final class HaNode implements AutoCloseable {
     }
 
     /**
-     * True when the front listens on the cluster's VIP itself, so it must bind before the address
-     * exists (IP_FREEBIND, or {@code net.ipv4.ip_nonlocal_bind=1}).
+     * True when the front (plain or TLS) listens on the cluster's VIP itself, so it must bind before
+     * the address exists (IP_FREEBIND, or {@code net.ipv4.ip_nonlocal_bind=1}).
      */
     public static boolean listensOnVip(RollforwardConfig config) {
+        String frontHost = config.listen().or(() -> config.tls().map(t -> t.listen())).map(HostPort::host).orElse("");
         return config.cluster().flatMap(ClusterConfig::vip).map(v -> {
             try {
-                return InetAddress.getByName(v.address()).equals(InetAddress.getByName(config.listen().host()));
+                return InetAddress.getByName(v.address()).equals(InetAddress.getByName(frontHost));
             } catch (UnknownHostException e) {
                 return false;
             }

@@ -4,8 +4,9 @@ import io.netty.channel.EventLoopGroup;
 import io.rollforward.config.CheckConfig;
 import io.rollforward.config.HostPort;
 import io.rollforward.proxy.transport.Transport;
-import java.util.ArrayList;
-import java.util.List;
+import io.rollforward.proxy.replica.Replica;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class ActiveChecker implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Transport transport = Transport.best();
-    private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
+    private final Map<Replica, ScheduledFuture<?>> tasks = new HashMap<>();
     private EventLoopGroup loop;
 
     ActiveChecker(ScheduledExecutorService scheduler) {
@@ -37,7 +38,19 @@ final class ActiveChecker implements AutoCloseable {
             loop = transport.newGroup(1);
         }
         Probe probe = new Probe(health, check);
-        tasks.add(scheduler.scheduleWithFixedDelay(probe::run, 0, check.interval().toMillis(), TimeUnit.MILLISECONDS));
+        ScheduledFuture<?> before = tasks.put(health.replica(),
+                scheduler.scheduleWithFixedDelay(probe::run, 0, check.interval().toMillis(), TimeUnit.MILLISECONDS));
+        if (before != null) {
+            before.cancel(false);
+        }
+    }
+
+    /** Stops checking {@code replica} (retired by a reload, or its check changed or went away). */
+    synchronized void unwatch(Replica replica) {
+        ScheduledFuture<?> task = tasks.remove(replica);
+        if (task != null) {
+            task.cancel(false);
+        }
     }
 
     private final class Probe {
@@ -116,7 +129,7 @@ final class ActiveChecker implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        tasks.forEach(t -> t.cancel(false));
+        tasks.values().forEach(t -> t.cancel(false));
         if (loop != null) {
             loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }

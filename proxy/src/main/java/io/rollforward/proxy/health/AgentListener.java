@@ -15,8 +15,10 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,12 +38,13 @@ final class AgentListener implements AutoCloseable {
     private final FailureDetector detector;
 
     /**
-     * @param byAgent   agent node name → the replicas it speaks for
+     * @param byAgent   agent node name → the replicas it speaks for now (read at each verdict, so a
+     *                  reload's replicas are heard); the nodes to watch from the start
      * @param rejected  called with each dropped packet's reason tag (metrics)
      * @throws IllegalStateException when the key file cannot be used
      */
-    AgentListener(AgentsConfig config, Map<String, List<ReplicaHealth>> byAgent, EventLoopGroup group,
-                  Consumer<String> rejected) {
+    AgentListener(AgentsConfig config, Function<String, List<ReplicaHealth>> byAgent, Set<String> nodes,
+                  EventLoopGroup group, Consumer<String> rejected) {
         AuthKey key;
         try {
             key = AuthKey.read(config.keyFile());
@@ -67,7 +70,7 @@ final class AgentListener implements AutoCloseable {
                     case REPORTED_DOWN -> "agent reports its web server DOWN";
                     default -> "agent heartbeats resumed";
                 };
-                for (ReplicaHealth h : byAgent.getOrDefault(node, List.of())) {
+                for (ReplicaHealth h : byAgent.apply(node)) {
                     h.report(HealthSource.AGENT, up, why);
                 }
             }
@@ -75,7 +78,7 @@ final class AgentListener implements AutoCloseable {
             @Override
             public void reportedStateChanged(String node, NodeState from, NodeState to) {
                 if (to == NodeState.DOWN) {
-                    for (ReplicaHealth h : byAgent.getOrDefault(node, List.of())) {
+                    for (ReplicaHealth h : byAgent.apply(node)) {
                         h.report(HealthSource.AGENT, false, "agent reports its web server DOWN");
                     }
                 }
@@ -85,10 +88,15 @@ final class AgentListener implements AutoCloseable {
         this.detector = new FailureDetector(config.timing(), events);
         this.transport = UdpHeartbeatTransport.listen(group, config.listen(), new HeartbeatCodec(key, maxAge, events),
                 detector::onHeartbeat);
-        transport.eventLoop().submit(() -> byAgent.keySet().forEach(n -> detector.watch(n, FailureDetector.DEFAULT_LINK)))
+        transport.eventLoop().submit(() -> nodes.forEach(n -> detector.watch(n, FailureDetector.DEFAULT_LINK)))
                 .syncUninterruptibly();
         this.checks = detector.scheduleChecks(transport.eventLoop());
-        log.info("listening for agent heartbeats on {} from {}", transport.localAddress(), byAgent.keySet());
+        log.info("listening for agent heartbeats on {} from {}", transport.localAddress(), nodes);
+    }
+
+    /** Also watches {@code nodes} (agents of replicas a reload added); watching one again is a no-op. */
+    void watch(Set<String> nodes) {
+        transport.eventLoop().execute(() -> nodes.forEach(n -> detector.watch(n, FailureDetector.DEFAULT_LINK)));
     }
 
     /** Each agent's liveness as the failure detector sees it (ALIVE, LATE, DEAD, REPORTED_DOWN, STARTING). */

@@ -7,7 +7,14 @@ import io.rollforward.proxy.ordering.OutOfStepSink;
 import io.rollforward.proxy.replica.Replica;
 import io.rollforward.proxy.replica.ReplicaSet;
 import java.net.InetSocketAddress;
+import io.rollforward.config.CheckConfig;
+import io.rollforward.proxy.replica.ReplicaSetChange;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.LinkedHashMap;
 import java.util.function.Consumer;
 import java.util.List;
@@ -22,7 +29,12 @@ import java.util.concurrent.ScheduledExecutorService;
  * heartbeats (fed through {@link #health(String)} by the agent listener).
  */
 public final class HealthMonitor implements AutoCloseable, OutOfStepSink {
-    private final Map<Replica, ReplicaHealth> byReplica = new LinkedHashMap<>();
+    private static final Logger log = LoggerFactory.getLogger(HealthMonitor.class);
+
+    /** Replaced whole by a reload, in the replicas' priority order. */
+    private volatile Map<Replica, ReplicaHealth> byReplica;
+    private final ReplicaSet replicas;
+    private volatile boolean started;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "health");
         t.setDaemon(true);
@@ -34,9 +46,12 @@ public final class HealthMonitor implements AutoCloseable, OutOfStepSink {
     private AgentListener agentListener;
 
     public HealthMonitor(RollforwardConfig config, ReplicaSet replicas) {
+        this.replicas = replicas;
+        Map<Replica, ReplicaHealth> map = new LinkedHashMap<>();
         for (Replica r : replicas.all()) {
-            byReplica.put(r, new ReplicaHealth(r, replicas, hook));
+            map.put(r, new ReplicaHealth(r, replicas, hook));
         }
+        this.byReplica = map;
         this.passive = new PassiveOutlierDetector(config.ejectAfter(), config.ejectionTime(), Map.copyOf(byReplica), scheduler,
                 () -> replicas.inService().size());
     }
@@ -48,13 +63,68 @@ public final class HealthMonitor implements AutoCloseable, OutOfStepSink {
      * @throws IllegalStateException when the key file cannot be used
      */
     public void listenForAgents(RollforwardConfig config, EventLoopGroup group, Consumer<String> rejected) {
-        config.agents().ifPresent(agents -> {
-            Map<String, List<ReplicaHealth>> byAgent = new LinkedHashMap<>();
-            for (ReplicaHealth h : byReplica.values()) {
-                h.replica().config().agent().ifPresent(node -> byAgent.computeIfAbsent(node, n -> new ArrayList<>()).add(h));
+        config.agents().ifPresent(agents ->
+                agentListener = new AgentListener(agents, this::ofAgent, agentNodes(byReplica.values()), group, rejected));
+    }
+
+    /** The replicas whose heartbeats {@code node}'s agent sends, now. */
+    private List<ReplicaHealth> ofAgent(String node) {
+        List<ReplicaHealth> list = new ArrayList<>();
+        for (ReplicaHealth h : byReplica.values()) {
+            if (h.replica().config().agent().filter(node::equals).isPresent()) {
+                list.add(h);
             }
-            agentListener = new AgentListener(agents, byAgent, group, rejected);
-        });
+        }
+        return list;
+    }
+
+    private static Set<String> agentNodes(Collection<ReplicaHealth> health) {
+        Set<String> nodes = new LinkedHashSet<>();
+        health.forEach(h -> h.replica().config().agent().ifPresent(nodes::add));
+        return nodes;
+    }
+
+    /**
+     * A reload changed the replicas ({@link ReplicaSet#install} done): kept replicas keep their
+     * verdicts and their way back (a DOWN one stays DOWN) and have their check restarted only if it
+     * changed; added ones are checked from now on; retired ones are no longer checked, and what
+     * their last exchanges report is ignored.
+     */
+    public synchronized void reconcile(ReplicaSetChange change) {
+        Map<Replica, ReplicaHealth> before = byReplica;
+        Map<Replica, ReplicaHealth> next = new LinkedHashMap<>();
+        List<ReplicaHealth> added = new ArrayList<>();
+        for (Replica r : change.next()) {
+            ReplicaHealth h = before.get(r);
+            if (h == null) {
+                h = new ReplicaHealth(r, replicas, hook);
+                added.add(h);
+                passive.watch(h);
+            }
+            next.put(r, h);
+        }
+        byReplica = next;
+        for (Replica r : change.retired()) {
+            checker.unwatch(r);
+            passive.forget(r);
+        }
+        if (agentListener != null) {
+            agentListener.watch(agentNodes(added));
+        }
+        if (!started) {
+            return;
+        }
+        for (ReplicaHealth h : added) {
+            h.replica().config().check().ifPresent(check -> checker.watch(h, check));
+        }
+        for (Replica r : change.kept()) {
+            Optional<CheckConfig> check = r.config().check();
+            if (!check.equals(change.configBefore(r).check())) {
+                log.info("replica {}: its check changed, restarting it (verdicts so far stay)", r.name());
+                checker.unwatch(r);
+                check.ifPresent(c -> checker.watch(next.get(r), c));
+            }
+        }
     }
 
     /** Each replica agent's liveness, for /status; empty without {@code agents}. */
@@ -68,7 +138,8 @@ public final class HealthMonitor implements AutoCloseable, OutOfStepSink {
     }
 
     /** Starts the active checks. */
-    public void start() {
+    public synchronized void start() {
+        started = true;
         for (ReplicaHealth h : byReplica.values()) {
             h.replica().config().check().ifPresent(check -> checker.watch(h, check));
         }

@@ -6,6 +6,7 @@ import io.rollforward.proxy.exchange.FailureCause;
 import io.rollforward.proxy.replica.Replica;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,10 +43,22 @@ final class PassiveOutlierDetector implements ExchangeEvents {
         this.inService = inService;
         this.ejectAfter = ejectAfter;
         this.ejectionTime = ejectionTime;
-        this.health = health;
+        this.health = new ConcurrentHashMap<>(health);
         this.scheduler = scheduler;
-        this.failures = new java.util.HashMap<>();
+        this.failures = new ConcurrentHashMap<>();
         health.keySet().forEach(r -> failures.put(r, new AtomicInteger()));
+    }
+
+    /** A reload added {@code replica}: its failures count from 0. */
+    void watch(ReplicaHealth replica) {
+        health.put(replica.replica(), replica);
+        failures.put(replica.replica(), new AtomicInteger());
+    }
+
+    /** A reload retired {@code replica}: what its last exchanges report is ignored. */
+    void forget(Replica replica) {
+        failures.remove(replica);
+        health.remove(replica);
     }
 
     @Override
@@ -64,6 +77,9 @@ final class PassiveOutlierDetector implements ExchangeEvents {
         }
         if (n.incrementAndGet() == ejectAfter) {
             ReplicaHealth h = health.get(replica);
+            if (h == null) {
+                return; // retired by a reload meanwhile
+            }
             if (replica.inService() && inService.get() <= 1) {
                 n.set(0);
                 long now = System.nanoTime();

@@ -23,6 +23,7 @@ public final class OrderingMeters implements WriteOrderEvents {
     private final Counter refusedByKey;
     private final Counter refusedTotal;
     private final Map<String, Counter> outOfStep = new ConcurrentHashMap<>();
+    private final MeterRegistry registry;
 
     /**
      * @param queued the ordered writes queued or running now
@@ -36,11 +37,14 @@ public final class OrderingMeters implements WriteOrderEvents {
                 .tag("key_kind", keyKind).serviceLevelObjectives(ReplicaMeters.LATENCY_BUCKETS).register(registry);
         refusedByKey = refused(registry, keyKind, "key");
         refusedTotal = refused(registry, keyKind, "total");
-        for (String replica : replicas) {
-            outOfStep.put(replica, Counter.builder("rollforward.out.of.step")
-                    .description("Times a replica was taken out of step: it missed, or answered otherwise, an ordered write")
-                    .tag("replica", replica).register(registry));
-        }
+        this.registry = registry;
+        replicas.forEach(this::outOfStepCounter);
+    }
+
+    private Counter outOfStepCounter(String replica) {
+        return outOfStep.computeIfAbsent(replica, r -> Counter.builder("rollforward.out.of.step")
+                .description("Times a replica was taken out of step: it missed, or answered otherwise, an ordered write")
+                .tag("replica", r).register(registry));
     }
 
     private static Counter refused(MeterRegistry registry, String keyKind, String bound) {
@@ -61,9 +65,6 @@ public final class OrderingMeters implements WriteOrderEvents {
 
     /** A replica was taken out of step. */
     public void outOfStep(String replica) {
-        Counter c = outOfStep.get(replica);
-        if (c != null) {
-            c.increment();
-        }
+        outOfStepCounter(replica).increment(); // a replica added by a reload gets its counter here
     }
 }

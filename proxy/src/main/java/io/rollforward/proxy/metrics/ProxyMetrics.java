@@ -300,6 +300,17 @@ public final class ProxyMetrics implements ExchangeEvents, AutoCloseable {
         });
     }
 
+    /**
+     * A reload retired {@code replica} and its last exchanges are over: its series leave the
+     * scrape. A replica of that name added again later starts from zero.
+     */
+    public void removeReplica(String replica) {
+        ReplicaMeters meters = replicas.remove(replica);
+        if (meters != null) {
+            meters.remove(registry);
+        }
+    }
+
     private ReplicaMeters replica(String name) {
         ReplicaMeters meters = replicas.get(name);
         if (meters == null) {

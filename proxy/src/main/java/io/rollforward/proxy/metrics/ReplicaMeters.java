@@ -2,6 +2,7 @@ package io.rollforward.proxy.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.rollforward.proxy.exchange.Outcome;
@@ -31,6 +32,7 @@ final class ReplicaMeters {
     private final AtomicInteger state = new AtomicInteger(UNKNOWN);
     private final Counter toUp;
     private final Counter toDown;
+    private final Gauge up;
 
     private ReplicaMeters(Factory factory, String name) {
         MeterRegistry registry = factory.registry;
@@ -44,7 +46,7 @@ final class ReplicaMeters {
                 .serviceLevelObjectives(LATENCY_BUCKETS)
                 .register(registry);
         // UNKNOWN reads as 0: a replica not yet checked is not serving.
-        Gauge.builder("rollforward.replica.up", state, s -> s.get() == UP ? 1 : 0)
+        up = Gauge.builder("rollforward.replica.up", state, s -> s.get() == UP ? 1 : 0)
                 .description("1 while the replica is UP (may be acting master or backup), else 0")
                 .tag("replica", name)
                 .register(registry);
@@ -57,6 +59,16 @@ final class ReplicaMeters {
         int previous = state.getAndSet(next);
         if (previous != UNKNOWN && previous != next) {
             (up ? toUp : toDown).increment();
+        }
+    }
+
+    /** Takes this replica's meters off {@code registry} (retired by a reload). */
+    void remove(MeterRegistry registry) {
+        for (Meter m : requests) {
+            registry.remove(m);
+        }
+        for (Meter m : new Meter[] {latency, up, toUp, toDown}) {
+            registry.remove(m);
         }
     }
 

@@ -8,11 +8,12 @@ import java.util.Objects;
 /**
  * One web server behind the proxy: its place in the priority order, its connection pool and
  * whether it is in service. Health sources (heartbeats, active and passive checks) flip
- * {@link #inService()} through the {@link ReplicaSet}.
+ * {@link #inService()} through the {@link ReplicaSet}. A replica is known by its name and address:
+ * a reload that keeps both keeps this object, its pool and its state.
  */
 public final class Replica {
-    private final ReplicaConfig config;
-    private final int priority;
+    private volatile ReplicaConfig config;
+    private volatile int priority;
     private final ReplicaPool pool;
     private volatile boolean inService = true;
 
@@ -33,6 +34,18 @@ public final class Replica {
     /** 0 for the configured master, then 1, 2, ... in config order. */
     public int priority() {
         return priority;
+    }
+
+    /**
+     * A reload kept this replica (same name and address): its other settings (check, rejoin,
+     * agent) and its place in the order come from the new config; pool and health stay.
+     */
+    void reconfigure(ReplicaConfig next, int nextPriority) {
+        if (!next.name().equals(config.name()) || !next.address().equals(config.address())) {
+            throw new IllegalArgumentException("replica " + config.name() + ": a kept replica keeps its name and address");
+        }
+        config = next;
+        priority = nextPriority;
     }
 
     public ReplicaPool pool() {

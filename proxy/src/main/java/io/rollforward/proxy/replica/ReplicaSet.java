@@ -18,11 +18,17 @@ import org.slf4j.LoggerFactory;
  * The replicas in priority order. The first one in service is the acting master; every other one
  * in service receives a copy of each request. Listeners hear of every change of service state
  * (once per change, not per request), so in-flight exchanges can roll forward at once.
+ *
+ * <p>A reload changes the members with {@link #plan} and {@link #install}; the list itself is
+ * immutable and replaced whole, so a reader sees the old set or the new one.
  */
 public final class ReplicaSet implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplicaSet.class);
 
-    private final List<Replica> replicas;
+    private final Transport transport;
+    private final Limits limits;
+    private final Function<HostPort, InetSocketAddress> lookup;
+    private volatile List<Replica> replicas;
     private final List<BiConsumer<Replica, Boolean>> listeners = new CopyOnWriteArrayList<>();
 
     /**
@@ -38,12 +44,53 @@ public final class ReplicaSet implements AutoCloseable {
 
     ReplicaSet(List<ReplicaConfig> configs, Transport transport, Limits limits,
                Function<HostPort, InetSocketAddress> lookup) {
-        List<Replica> list = new ArrayList<>();
+        this.transport = transport;
+        this.limits = limits;
+        this.lookup = lookup;
+        this.replicas = List.of();
+        this.replicas = plan(configs).next();
+    }
+
+    /**
+     * What {@code configs} would make of the running replicas: kept ones are the same objects,
+     * added ones get a pool (no connection is opened yet). Changes nothing; hosts are resolved
+     * here, off the event loops.
+     *
+     * @throws IllegalArgumentException if an added replica's host does not resolve
+     */
+    public ReplicaSetChange plan(List<ReplicaConfig> configs) {
+        List<Replica> before = replicas;
+        List<Replica> next = new ArrayList<>();
         for (int i = 0; i < configs.size(); i++) {
             ReplicaConfig c = configs.get(i);
-            list.add(new Replica(c, i, new ReplicaPool(resolve(c, lookup), transport, limits)));
+            Replica same = before.stream()
+                    .filter(r -> r.name().equals(c.name()) && r.config().address().equals(c.address()))
+                    .findFirst().orElse(null);
+            next.add(same != null ? same : new Replica(c, i, new ReplicaPool(resolve(c, lookup), transport, limits)));
         }
-        this.replicas = List.copyOf(list);
+        return new ReplicaSetChange(configs, next, before);
+    }
+
+    /**
+     * Makes {@code change} the running set: kept replicas take their new settings and place,
+     * {@link #all()} lists the new order. Retired replicas' pools stay open for the exchanges
+     * still using them; whoever retires them closes the pools.
+     *
+     * @throws IllegalStateException if the set changed since {@code change} was planned
+     */
+    public synchronized void install(ReplicaSetChange change) {
+        List<Replica> before = replicas;
+        if (!before.containsAll(change.kept()) || !before.containsAll(change.retired())
+                || before.size() != change.kept().size() + change.retired().size()) {
+            throw new IllegalStateException("the replica set changed since this reload was planned");
+        }
+        for (int i = 0; i < change.next().size(); i++) {
+            Replica r = change.next().get(i);
+            if (before.contains(r)) {
+                r.reconfigure(change.configs().get(i), i);
+            }
+        }
+        replicas = change.next();
     }
 
     private static InetSocketAddress resolve(ReplicaConfig c, Function<HostPort, InetSocketAddress> lookup) {
@@ -53,6 +100,11 @@ public final class ReplicaSet implements AutoCloseable {
                     + "\" does not resolve (fix DNS or /etc/hosts, or give its IP address in replicas[].url)");
         }
         return address;
+    }
+
+    /** True while {@code replica} belongs to the running set (not retired by a reload). */
+    public boolean contains(Replica replica) {
+        return replicas.contains(replica);
     }
 
     /** All replicas in priority order, in service or not. */

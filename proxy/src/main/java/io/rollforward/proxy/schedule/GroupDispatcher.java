@@ -40,11 +40,20 @@ public final class GroupDispatcher {
 
     /** The configured groups over {@code replicas}' own Replica objects. */
     public static GroupDispatcher from(Scheduling scheduling, ReplicaSet replicas) {
+        return from(scheduling, replicas.all());
+    }
+
+    /**
+     * The configured groups over the given Replica objects (a reload's new set, before it runs).
+     *
+     * @throws IllegalArgumentException if a group names a replica that is not among them
+     */
+    public static GroupDispatcher from(Scheduling scheduling, List<Replica> replicas) {
         List<ReplicaGroup> groups = new ArrayList<>();
         for (GroupConfig g : scheduling.groups()) {
             List<Replica> members = new ArrayList<>();
             for (ReplicaConfig r : g.replicas()) {
-                members.add(replicas.byName(r.name()).orElseThrow(
+                members.add(replicas.stream().filter(m -> m.name().equals(r.name())).findFirst().orElseThrow(
                         () -> new IllegalArgumentException("group " + g.name() + ": no replica " + r.name())));
             }
             groups.add(new ReplicaGroup(g.name(), g.weight(), members));
@@ -88,6 +97,16 @@ public final class GroupDispatcher {
 
     public GroupScheduler scheduler() {
         return scheduler;
+    }
+
+    /** True while an exchange of one of these groups is in flight (a reload waits for them to end). */
+    public boolean busy() {
+        for (ReplicaGroup g : groups) {
+            if (g.load() > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** For {@code GET /status}: the scheduler, each group's weight, in-flight and state, the LARD table size. */

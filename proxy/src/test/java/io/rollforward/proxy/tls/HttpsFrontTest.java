@@ -1,6 +1,7 @@
 package io.rollforward.proxy.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -204,6 +205,23 @@ class HttpsFrontTest {
             assertThat(result.status()).isEqualTo(409);
             assertThat(result.message()).startsWith("not reloaded: listen changed, which needs a restart");
             assertThat(proxy.proxy().config()).isSameAs(running);
+        }
+    }
+
+    @Test
+    void withoutListenThereIsOnlyTheHttpsFront() throws Exception {
+        TlsConfig tls = tls(BOTH);
+        try (ProxyUnderTest proxy = new ProxyUnderTest.Builder().config(c -> c.withTls(tls).toBuilder()
+                .listen(java.util.Optional.empty()).build()
+                .withReplicas(List.of(ReplicaConfig.of("master", master.hostPort()), ReplicaConfig.of("backup", backup.hostPort()))))
+                .start()) {
+            assertThat(proxy.proxy().plainAddress()).isEmpty();
+            assertThatThrownBy(() -> proxy.proxy().frontAddress()).hasMessageContaining("listen is not set");
+            HttpResponse<byte[]> reply = TlsClients.http2().send(HttpRequest.newBuilder(URI.create(https(proxy, "/1k.bin")))
+                    .build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(reply.statusCode()).isEqualTo(200);
+            assertThat(reply.body()).isEqualTo(ApacheInstance.contentOf("1k.bin"));
+            assertThat(proxy.proxy().reload(proxy.proxy().config()).status()).isEqualTo(200);
         }
     }
 

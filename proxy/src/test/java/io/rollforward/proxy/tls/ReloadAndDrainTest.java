@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code rollforward run} as its own process with real signals: SIGHUP after the certificate
  * files were replaced gives new handshakes the new certificate; a broken file on SIGHUP is refused
  * with check-config's errors and the old config serves on; 8 reloads while wrk loads the proxy
- * cost no request; SIGTERM with 10 slow requests in flight lets all 10 finish, then exits 0.
+ * (every other one adding or removing a third replica) cost no request; SIGTERM with 10 slow requests in flight lets all 10 finish, then exits 0.
  */
 class ReloadAndDrainTest {
     @TempDir
@@ -67,10 +67,16 @@ class ReloadAndDrainTest {
     }
 
     private static String yaml(String extra) {
+        return yaml(extra, "");
+    }
+
+    /** @param moreReplicas replica lines after master and backup */
+    private static String yaml(String extra, String moreReplicas) {
         return "listen: 127.0.0.1:0\n"
                 + "replicas:\n"
                 + "  - {name: master, url: http://" + master.hostPort() + "}\n"
                 + "  - {name: backup, url: http://" + backup.hostPort() + "}\n"
+                + moreReplicas
                 + "per-request-timeout: 10s\n"
                 + "admin: {listen: 127.0.0.1:0}\n"
                 + "tls:\n"
@@ -116,15 +122,17 @@ class ReloadAndDrainTest {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/wrk")), "needs wrk (Debian wrk)");
         install(TestCertificates.create(dir, "load", "localhost"));
         Path file = config("load", "");
-        try (ProxyProcess proxy = ProxyProcess.run(file)) {
+        try (ApacheInstance third = ApacheInstance.start("third"); ProxyProcess proxy = ProxyProcess.run(file)) {
+            String thirdReplica = "  - {name: third, url: http://" + third.hostPort() + "}\n";
             Path wrkOut = dir.resolve("wrk.txt");
             // bounded: 4 connections, 12 seconds, over HTTPS (HTTP/1.1)
             Process wrk = new ProcessBuilder("wrk", "-t1", "-c4", "-d12s", "--timeout", "5s",
                     "https://127.0.0.1:" + proxy.tlsPort + "/index.html")
                     .redirectErrorStream(true).redirectOutput(wrkOut.toFile()).start();
             for (int i = 1; i <= 8; i++) {
-                // each reload changes something an exchange uses
-                Files.writeString(file, yaml("served-by-header: X-Served-" + i + "\nstagger: " + i + "ms\n"));
+                // each reload changes something an exchange uses; every other one adds or removes a replica
+                Files.writeString(file, yaml("served-by-header: X-Served-" + i + "\nstagger: " + i + "ms\n",
+                        i % 2 == 1 ? thirdReplica : ""));
                 proxy.signal("HUP");
                 int done = i;
                 await().atMost(Duration.ofSeconds(30)).until(() -> proxy.count("config reloaded") == done);
@@ -138,6 +146,9 @@ class ReloadAndDrainTest {
             HttpResponse<Void> after = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + proxy.plainPort + "/index.html")).build(), HttpResponse.BodyHandlers.discarding());
             assertThat(after.headers().firstValue("X-Served-8")).contains("master");
+            assertThat(proxy.output().lines().filter(l -> l.contains("config reloaded") && l.contains("added third")))
+                    .hasSize(4);
+            await().atMost(Duration.ofSeconds(30)).until(() -> proxy.count("retired replica(s) [third]") == 4);
         }
     }
 
