@@ -2,6 +2,7 @@ package io.rollforward.proxy.health;
 
 import io.netty.channel.EventLoopGroup;
 import io.rollforward.config.RollforwardConfig;
+import io.rollforward.process.CommandRunner;
 import io.rollforward.proxy.exchange.ExchangeEvents;
 import io.rollforward.proxy.ordering.OutOfStepSink;
 import io.rollforward.proxy.replica.Replica;
@@ -28,14 +29,14 @@ public final class HealthMonitor implements AutoCloseable, OutOfStepSink {
         t.setDaemon(true);
         return t;
     });
-    private final RejoinHook hook = new RejoinHook();
+    private final CommandRunner rejoinHooks = CommandRunner.concurrent("rejoin-hook");
     private final ActiveChecker checker = new ActiveChecker(scheduler);
     private final PassiveOutlierDetector passive;
     private AgentListener agentListener;
 
     public HealthMonitor(RollforwardConfig config, ReplicaSet replicas) {
         for (Replica r : replicas.all()) {
-            byReplica.put(r, new ReplicaHealth(r, replicas, hook));
+            byReplica.put(r, new ReplicaHealth(r, replicas, rejoinHooks));
         }
         this.passive = new PassiveOutlierDetector(config.ejectAfter(), config.ejectionTime(), Map.copyOf(byReplica), scheduler,
                 () -> replicas.inService().size());
@@ -109,6 +110,6 @@ public final class HealthMonitor implements AutoCloseable, OutOfStepSink {
         }
         checker.close();
         scheduler.shutdownNow();
-        hook.close();
+        rejoinHooks.close();
     }
 }
