@@ -1,8 +1,10 @@
 package io.rollforward.fake;
 
 import io.rollforward.config.VipConfig;
-import io.rollforward.fake.internal.ExternalCommand;
 import io.rollforward.config.internal.IpLiteral;
+import io.rollforward.process.Command;
+import io.rollforward.process.CommandResult;
+import io.rollforward.process.CommandRunner;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -62,7 +64,7 @@ public final class VirtualAddress {
      * the VIP moving here is exactly the "duplicate" the cluster decided on.
      */
     public void add() {
-        ExternalCommand.Result r = address instanceof Inet4Address ? ip("addr", "add", cidr(), "dev", iface)
+        CommandResult r = address instanceof Inet4Address ? ip("addr", "add", cidr(), "dev", iface)
                 : ip("addr", "add", cidr(), "dev", iface, "nodad");
         if (!r.ok() && !alreadyPresent(r.output())) {
             throw failure("add", r);
@@ -71,7 +73,7 @@ public final class VirtualAddress {
 
     /** Removes the address; success if it was not there. */
     public void remove() {
-        ExternalCommand.Result r = ip("addr", "del", cidr(), "dev", iface);
+        CommandResult r = ip("addr", "del", cidr(), "dev", iface);
         if (!r.ok() && !alreadyAbsent(r.output())) {
             throw failure("remove", r);
         }
@@ -79,7 +81,7 @@ public final class VirtualAddress {
 
     /** Whether the interface carries the address now (any prefix length). */
     public boolean isAssigned() {
-        ExternalCommand.Result r = ip("-o", "addr", "show", "dev", iface);
+        CommandResult r = ip("-o", "addr", "show", "dev", iface);
         if (!r.ok()) {
             throw failure("list addresses for", r);
         }
@@ -118,11 +120,18 @@ public final class VirtualAddress {
         return address.getHostAddress() + "/" + prefix;
     }
 
-    private ExternalCommand.Result ip(String... args) {
+    /** Runs {@code ip ARGS}; throws unless it exited (with any code), so callers judge the exit code. */
+    private CommandResult ip(String... args) {
         String[] command = new String[args.length + 1];
         command[0] = "ip";
         System.arraycopy(args, 0, command, 1, args.length);
-        return ExternalCommand.run(ExternalCommand.wrapped(wrapper, command), TIMEOUT);
+        // Parse-stable messages: iproute2 prints localized text otherwise.
+        CommandResult r = CommandRunner.run(Command.of(TIMEOUT, command).prefixed(wrapper).withEnv("LC_ALL", "C"));
+        if (r.status() != CommandResult.Status.EXITED) {
+            throw new VipException("cannot run " + r.describe()
+                    + (r.status() == CommandResult.Status.FAILED_TO_START ? " (install iproute2)" : ""));
+        }
+        return r;
     }
 
     private boolean sameAddress(String cidrWord, String wanted) {
@@ -151,7 +160,7 @@ public final class VirtualAddress {
         return text.contains("cannot assign requested address") || text.contains("address not found");
     }
 
-    private VipException failure(String what, ExternalCommand.Result r) {
+    private VipException failure(String what, CommandResult r) {
         String output = r.output();
         String hint = "";
         if (output.contains("Operation not permitted")) {

@@ -1,7 +1,9 @@
 package io.rollforward.fake;
 
 import io.rollforward.fake.internal.ArpingArpTransmitter;
-import io.rollforward.fake.internal.ExternalCommand;
+import io.rollforward.process.Command;
+import io.rollforward.process.CommandResult;
+import io.rollforward.process.CommandRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -185,12 +187,7 @@ class GratuitousArpNetnsTest {
     }
 
     static void assumeArping() {
-        ExternalCommand.Result r;
-        try {
-            r = ExternalCommand.run(List.of("arping", "-V"), Duration.ofSeconds(5));
-        } catch (VipException e) {
-            r = new ExternalCommand.Result(-1, e.getMessage());
-        }
-        assumeTrue(r.ok(), "needs iputils-arping: " + r.output());
+        CommandResult r = CommandRunner.run(Command.of(Duration.ofSeconds(5), "arping", "-V"));
+        assumeTrue(r.ok(), "needs iputils-arping: " + r.describe());
     }
 }

@@ -1,6 +1,8 @@
 package io.rollforward.fake;
 
-import io.rollforward.fake.internal.ExternalCommand;
+import io.rollforward.process.Command;
+import io.rollforward.process.CommandResult;
+import io.rollforward.process.CommandRunner;
 
 import java.io.File;
 import java.io.IOException;
@@ -50,13 +52,8 @@ final class NetnsPair implements AutoCloseable {
     /** Skips the calling test (with the reason) unless we are root and {@code ip netns} works. */
     static void assumeNetnsAvailable() {
         assumeTrue(isRoot(), "needs root to create network namespaces (uid is not 0)");
-        ExternalCommand.Result r;
-        try {
-            r = ExternalCommand.run(List.of("ip", "netns", "list"), TIMEOUT);
-        } catch (VipException e) {
-            r = new ExternalCommand.Result(-1, e.getMessage());
-        }
-        assumeTrue(r.ok(), "needs iproute2 with 'ip netns' (" + r.output() + ")");
+        CommandResult r = CommandRunner.run(Command.of(TIMEOUT, "ip", "netns", "list"));
+        assumeTrue(r.ok(), "needs iproute2 with 'ip netns' (" + r.describe() + ")");
     }
 
     static NetnsPair create() {
@@ -90,12 +87,12 @@ final class NetnsPair implements AutoCloseable {
         return List.of("ip", "netns", "exec", ns);
     }
 
-    ExternalCommand.Result run(String... command) {
-        return ExternalCommand.run(List.of(command), TIMEOUT);
+    CommandResult run(String... command) {
+        return CommandRunner.run(Command.of(TIMEOUT, command));
     }
 
     String must(String... command) {
-        ExternalCommand.Result r = run(command);
+        CommandResult r = run(command);
         if (!r.ok()) {
             throw new IllegalStateException(String.join(" ", command) + " -> exit " + r.exitCode() + ": " + r.output());
         }
@@ -163,7 +160,7 @@ final class NetnsPair implements AutoCloseable {
         }
         List<String> problems = new ArrayList<>();
         for (String ns : created) {
-            ExternalCommand.Result r = run("ip", "netns", "del", ns);
+            CommandResult r = run("ip", "netns", "del", ns);
             if (!r.ok()) {
                 problems.add(ns + ": " + r.output());
             }

@@ -2,7 +2,9 @@ package io.rollforward.fake;
 
 import io.rollforward.config.GarpConfig;
 import io.rollforward.config.VipConfig;
-import io.rollforward.fake.internal.ExternalCommand;
+import io.rollforward.process.Command;
+import io.rollforward.process.CommandResult;
+import io.rollforward.process.CommandRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -108,10 +110,6 @@ class VirtualAddressNetnsTest {
     }
 
     private static boolean runs(String... command) {
-        try {
-            return ExternalCommand.run(List.of(command), Duration.ofSeconds(5)).ok();
-        } catch (VipException e) {
-            return false;
-        }
+        return CommandRunner.run(Command.of(Duration.ofSeconds(5), command)).ok();
     }
 }

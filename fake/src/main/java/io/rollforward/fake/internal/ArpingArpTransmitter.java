@@ -2,18 +2,21 @@ package io.rollforward.fake.internal;
 
 import io.rollforward.fake.GarpForm;
 import io.rollforward.fake.VipException;
+import io.rollforward.process.Command;
+import io.rollforward.process.CommandResult;
+import io.rollforward.process.CommandRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 /**
  * Sends gratuitous ARP with iputils {@code arping}: {@code -U} for the request form, {@code -A}
@@ -21,18 +24,21 @@ import java.util.concurrent.TimeUnit;
  * address, so it works only after the VIP is assigned.
  *
  * <p>arping lingers about a second after its one packet waiting for replies; waiting for it would
- * stretch a 200ms burst to seconds, so each run is started and reaped in the background and its
- * failure is logged when it exits.
+ * stretch a 200ms burst to seconds, so each run is started on a {@link CommandRunner} of its own
+ * and its failure is logged when it exits (a run that hangs is killed after {@link #RUN_TIMEOUT}).
  */
 public final class ArpingArpTransmitter implements ArpTransmitter {
     private static final Logger log = LoggerFactory.getLogger(ArpingArpTransmitter.class);
     private static final Duration PREFLIGHT_TIMEOUT = Duration.ofSeconds(5);
+    /** One arping run: one packet, then about a second of waiting for replies. */
+    static final Duration RUN_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
 
     private final String iface;
     private final String vip;
     private final List<String> wrapper;
-    private final Set<Process> running = ConcurrentHashMap.newKeySet();
+    private final CommandRunner runner = CommandRunner.concurrent("arping");
+    private final Set<CompletableFuture<CommandResult>> running = ConcurrentHashMap.newKeySet();
 
     /**
      * @param wrapper command prefix, empty in production; tests use {@code ip netns exec NS}
@@ -45,33 +51,22 @@ public final class ArpingArpTransmitter implements ArpTransmitter {
 
     /** Checks that arping runs at all, so a missing package shows at start-up. */
     public void preflight() {
-        ExternalCommand.Result result = ExternalCommand.run(ExternalCommand.wrapped(wrapper, "arping", "-V"), PREFLIGHT_TIMEOUT);
+        CommandResult result = CommandRunner.run(arping(PREFLIGHT_TIMEOUT, "-V"));
         if (!result.ok()) {
-            throw new VipException("'arping -V' failed (exit " + result.exitCode() + "): " + result.output()
-                    + " (install iputils-arping)");
+            throw new VipException(result.describe() + " (install iputils-arping)");
         }
     }
 
     @Override
     public void send(GarpForm form) {
-        List<String> command = ExternalCommand.wrapped(wrapper, "arping",
-                form == GarpForm.REQUEST ? "-U" : "-A", "-c", "1", "-I", iface, vip);
-        File out;
-        Process process;
-        try {
-            out = File.createTempFile("rollforward-arping", ".out");
-            process = ExternalCommand.start(command, out);
-        } catch (IOException e) {
-            throw new VipException("cannot run arping (" + e.getMessage() + "); install iputils-arping", e);
-        }
-        running.add(process);
-        process.onExit().whenComplete((p, error) -> {
-            running.remove(process);
-            if (p != null && p.exitValue() != 0) {
-                log.warn("'{}' exited {}: {}", String.join(" ", command), p.exitValue(), read(out));
-            }
-            if (!out.delete()) {
-                out.deleteOnExit();
+        CompletableFuture<CommandResult> run = runner.start(arping(RUN_TIMEOUT,
+                form == GarpForm.REQUEST ? "-U" : "-A", "-c", "1", "-I", iface, vip));
+        running.add(run);
+        run.whenComplete((result, error) -> {
+            running.remove(run);
+            if (result != null && !result.ok()) {
+                log.warn("{}", result.describe()
+                        + (result.status() == CommandResult.Status.FAILED_TO_START ? " (install iputils-arping)" : ""));
             }
         });
     }
@@ -84,25 +79,20 @@ public final class ArpingArpTransmitter implements ArpTransmitter {
     /** Lets arping runs still in flight finish (bounded), then kills any left. */
     @Override
     public void close() {
-        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
-        for (Process process : List.copyOf(running)) {
-            try {
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || !process.waitFor(left, TimeUnit.NANOSECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
-            }
+        try {
+            CompletableFuture.allOf(running.toArray(CompletableFuture[]::new))
+                    .get(CLOSE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            log.debug("arping runs left at close: {}", running.size());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            runner.close();
         }
     }
 
-    private static String read(File out) {
-        try {
-            return Files.readString(out.toPath(), StandardCharsets.UTF_8).trim();
-        } catch (IOException e) {
-            return "(output unreadable: " + e.getMessage() + ")";
-        }
+    private Command arping(Duration timeout, String... args) {
+        // Parse-stable messages: arping prints localized text otherwise.
+        return Command.of(timeout, Stream.concat(Stream.of("arping"), Stream.of(args)).toList()).prefixed(wrapper).withEnv("LC_ALL", "C");
     }
 }

@@ -24,11 +24,14 @@ import java.util.TreeSet;
  * "Least loaded": fewest in-flight exchanges, then lowest request rate, then name; members that
  * have not reported yet come last.
  *
- * <p>Release before acquire: the desired holder is given the VIP only when it already holds it
- * or no other view member reports holding it; otherwise the decision is "nobody" until the others
- * report they released it. So within one view no VIP is ever told to two holders, and a move
- * between two live members is release-then-acquire. After a merge, duplicate holders other than
- * the desired one are simply not assigned the VIP, and release it.
+ * <p>Release before acquire: the desired holder is given the VIP only when it already holds it,
+ * or when every other view member has reported and none of them holds it; otherwise the decision
+ * is "nobody" until they report (at most a report interval) or report that they released it. So
+ * within one view no VIP is ever told to two holders, and a move between two live members is
+ * release-then-acquire. A member not heard from yet counts as possibly holding: after a merge
+ * (or at a cold start, when partial views merge) the other side's members have not reported to
+ * this coordinator, and one of them may still hold a VIP its old partition gave it. Duplicate
+ * holders other than the desired one are simply not assigned the VIP, and release it.
  */
 public final class VipAssignment {
     private VipAssignment() {
@@ -64,7 +67,8 @@ public final class VipAssignment {
             }
             holding.remove(desired);
             boolean desiredHolds = reports.containsKey(desired) && reports.get(desired).held().contains(vip.vip());
-            if (desiredHolds || holding.isEmpty()) {
+            boolean othersHeard = view.stream().allMatch(m -> m.equals(desired) || reports.containsKey(m));
+            if (desiredHolds || (holding.isEmpty() && othersHeard)) {
                 decision.put(vip.vip(), desired);
             }
         }

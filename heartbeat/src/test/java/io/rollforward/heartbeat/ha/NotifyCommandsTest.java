@@ -1,6 +1,7 @@
 package io.rollforward.heartbeat.ha;
 
 import io.rollforward.config.NotifyConfig;
+import io.rollforward.process.CommandResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,9 +55,9 @@ class NotifyCommandsTest {
                 "role=ACTIVE previous=STANDBY node=node-a",
                 "reason=peer dead on every link");
 
-        Optional<NotifyCommands.Outcome> outcome = commands.run(TO_ACTIVE).get(10, TimeUnit.SECONDS);
+        Optional<CommandResult> outcome = commands.run(TO_ACTIVE).get(10, TimeUnit.SECONDS);
         assertThat(outcome).hasValueSatisfying(o -> {
-            assertThat(o.status()).isEqualTo(NotifyCommands.Status.EXITED);
+            assertThat(o.status()).isEqualTo(CommandResult.Status.EXITED);
             assertThat(o.exitCode()).isEqualTo(3);
             assertThat(o.firstLine()).isEqualTo("stdin: 0 bytes on stdin");
         });
@@ -75,13 +76,13 @@ class NotifyCommandsTest {
         commands = new NotifyCommands(new NotifyConfig(List.of(), List.of(script.toString(), pidFile.toString()),
                 List.of(), Duration.ofMillis(500)), "node-a");
 
-        CompletableFuture<Optional<NotifyCommands.Outcome>> future =
+        CompletableFuture<Optional<CommandResult>> future =
                 commands.run(new RoleChange(Role.INIT, Role.STANDBY, "started"));
         assertThat(future).as("run() must not wait for the command").isNotDone();
 
-        Optional<NotifyCommands.Outcome> outcome = future.get(20, TimeUnit.SECONDS);
+        Optional<CommandResult> outcome = future.get(20, TimeUnit.SECONDS);
         assertThat(outcome).hasValueSatisfying(o -> {
-            assertThat(o.status()).isEqualTo(NotifyCommands.Status.KILLED_AFTER_TIMEOUT);
+            assertThat(o.status()).isEqualTo(CommandResult.Status.TIMED_OUT);
             assertThat(o.exitCode()).isEqualTo(-1);
             assertThat(o.firstLine()).isEqualTo("started");
         });
@@ -90,7 +91,7 @@ class NotifyCommandsTest {
                 ProcessHandle.of(childPid).map(h -> !h.isAlive()).orElse(true));
 
         // The executor is free again for the next change.
-        Optional<NotifyCommands.Outcome> next = commands.run(TO_ACTIVE).get(10, TimeUnit.SECONDS);
+        Optional<CommandResult> next = commands.run(TO_ACTIVE).get(10, TimeUnit.SECONDS);
         assertThat(next).as("no active command configured").isEmpty();
     }
 
@@ -98,11 +99,11 @@ class NotifyCommandsTest {
     void aCommandThatCannotStartIsReportedNotThrown() throws Exception {
         commands = new NotifyCommands(new NotifyConfig(List.of(), List.of(),
                 List.of(dir.resolve("no-such-command").toString()), Duration.ofSeconds(5)), "node-a");
-        Optional<NotifyCommands.Outcome> outcome =
+        Optional<CommandResult> outcome =
                 commands.run(new RoleChange(Role.ACTIVE, Role.LEAVING, "graceful stop")).get(10, TimeUnit.SECONDS);
         assertThat(outcome).hasValueSatisfying(o -> {
-            assertThat(o.status()).isEqualTo(NotifyCommands.Status.FAILED_TO_START);
-            assertThat(o.firstLine()).contains("no-such-command");
+            assertThat(o.status()).isEqualTo(CommandResult.Status.FAILED_TO_START);
+            assertThat(o.output()).contains("no-such-command");
         });
     }
 

@@ -2,6 +2,7 @@ package io.rollforward.proxy.health;
 
 import io.netty.channel.EventLoopGroup;
 import io.rollforward.config.RollforwardConfig;
+import io.rollforward.process.CommandRunner;
 import io.rollforward.proxy.exchange.ExchangeEvents;
 import io.rollforward.proxy.ordering.OutOfStepSink;
 import io.rollforward.proxy.replica.Replica;
@@ -40,7 +41,7 @@ public final class HealthMonitor implements AutoCloseable, OutOfStepSink {
         t.setDaemon(true);
         return t;
     });
-    private final RejoinHook hook = new RejoinHook();
+    private final CommandRunner rejoinHooks = CommandRunner.concurrent("rejoin-hook");
     private final ActiveChecker checker = new ActiveChecker(scheduler);
     private final PassiveOutlierDetector passive;
     private AgentListener agentListener;
@@ -49,7 +50,7 @@ public final class HealthMonitor implements AutoCloseable, OutOfStepSink {
         this.replicas = replicas;
         Map<Replica, ReplicaHealth> map = new LinkedHashMap<>();
         for (Replica r : replicas.all()) {
-            map.put(r, new ReplicaHealth(r, replicas, hook));
+            map.put(r, new ReplicaHealth(r, replicas, rejoinHooks));
         }
         this.byReplica = map;
         this.passive = new PassiveOutlierDetector(config.ejectAfter(), config.ejectionTime(), Map.copyOf(byReplica), scheduler,
@@ -97,7 +98,7 @@ public final class HealthMonitor implements AutoCloseable, OutOfStepSink {
         for (Replica r : change.next()) {
             ReplicaHealth h = before.get(r);
             if (h == null) {
-                h = new ReplicaHealth(r, replicas, hook);
+                h = new ReplicaHealth(r, replicas, rejoinHooks);
                 added.add(h);
                 passive.watch(h);
             }
@@ -180,6 +181,6 @@ public final class HealthMonitor implements AutoCloseable, OutOfStepSink {
         }
         checker.close();
         scheduler.shutdownNow();
-        hook.close();
+        rejoinHooks.close();
     }
 }

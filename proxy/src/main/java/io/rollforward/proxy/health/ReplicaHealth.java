@@ -1,12 +1,15 @@
 package io.rollforward.proxy.health;
 
 import io.rollforward.config.RejoinConfig;
+import io.rollforward.process.Command;
+import io.rollforward.process.CommandRunner;
 import io.rollforward.proxy.replica.Replica;
 import io.rollforward.proxy.replica.ReplicaSet;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,16 +34,17 @@ public final class ReplicaHealth {
 
     private final Replica replica;
     private final ReplicaSet set;
-    private final RejoinHook hook;
+    private final CommandRunner hooks;
     private final Map<HealthSource, String> downBy = new EnumMap<>(HealthSource.class);
     private Waiting waiting = Waiting.NOTHING;
     private int passiveEjections;
     private Instant since = Instant.now();
 
-    ReplicaHealth(Replica replica, ReplicaSet set, RejoinHook hook) {
+    /** @param hooks runs {@code rejoin: hook} commands, off the caller's thread */
+    ReplicaHealth(Replica replica, ReplicaSet set, CommandRunner hooks) {
         this.replica = replica;
         this.set = set;
-        this.hook = hook;
+        this.hooks = hooks;
     }
 
     public Replica replica() {
@@ -137,7 +141,7 @@ public final class ReplicaHealth {
         synchronized (this) {
             waiting = Waiting.HOOK;
         }
-        hook.run(replica, policy).thenAccept(ok -> {
+        runHookCommand(policy).thenAccept(ok -> {
             boolean admit;
             synchronized (this) {
                 if (ok) {
@@ -153,6 +157,28 @@ public final class ReplicaHealth {
                 log.error("replica {} stays out: its rejoin hook failed; fix it, then POST /replicas/{}/rejoin",
                         replica.name(), replica.name());
             }
+        });
+    }
+
+    /**
+     * Starts the hook with {@code ROLLFORWARD_REPLICA} and {@code ROLLFORWARD_REPLICA_URL} in its
+     * environment; true when it exits 0 within its timeout.
+     */
+    private CompletableFuture<Boolean> runHookCommand(RejoinConfig policy) {
+        if (policy.command().isEmpty()) {
+            log.error("replica {}: rejoin policy is hook but no command is configured", replica.name());
+            return CompletableFuture.completedFuture(false);
+        }
+        Command command = Command.of(policy.timeout(), policy.command())
+                .withEnv("ROLLFORWARD_REPLICA", replica.name())
+                .withEnv("ROLLFORWARD_REPLICA_URL", "http://" + replica.config().address() + "/");
+        return hooks.start(command).thenApply(result -> {
+            if (result.ok()) {
+                log.info("replica {}: rejoin hook {}", replica.name(), result.describe());
+            } else {
+                log.error("replica {}: rejoin hook {}", replica.name(), result.describe());
+            }
+            return result.ok();
         });
     }
 

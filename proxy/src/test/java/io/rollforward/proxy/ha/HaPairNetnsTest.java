@@ -82,7 +82,7 @@ class HaPairNetnsTest {
             c.close();
         }
         if (net != null) {
-            HaNetwork.run("ip", "-n", net.proxyA, "link", "set", net.aHbIf, "up");
+            NetnsBridge.run("ip", "-n", net.proxyA, "link", "set", net.aHbIf, "up");
         }
     }
 
@@ -116,11 +116,11 @@ class HaPairNetnsTest {
             assertThat(net.clientNeighbourMac()).as("client's neighbour entry for the VIP").isEqualTo(net.bMac());
             assertThat(takeover).as("takeover ms").isLessThan(2000);
             if (run == 1) {
-                String status = HaNetwork.must("ip", "netns", "exec", net.proxyB, "curl", "-s", "-m", "2",
+                String status = NetnsBridge.must("ip", "netns", "exec", net.proxyB, "curl", "-s", "-m", "2",
                         "http://127.0.0.1:9901/status");
                 assertThat(status).containsPattern("\"role\"\\s*:\\s*\"active\"")
                         .containsPattern("\"vip_owner\"\\s*:\\s*\"proxy-b\"");
-                String metrics = HaNetwork.must("ip", "netns", "exec", net.proxyB, "curl", "-s", "-m", "2",
+                String metrics = NetnsBridge.must("ip", "netns", "exec", net.proxyB, "curl", "-s", "-m", "2",
                         "http://127.0.0.1:9901/metrics");
                 assertThat(metrics).contains("rollforward_vip_owned 1.0")
                         .contains("rollforward_role{role=\"active\"} 1.0")
@@ -180,7 +180,7 @@ class HaPairNetnsTest {
 
     @Test
     void aLiveSerialLinkPreventsTakeoverWhenUdpIsCutAndLosingBothTakesOver() throws Exception {
-        assumeTrue(HaNetwork.run("socat", "-V").ok(), "needs socat for a PTY pair (apt-get install socat)");
+        assumeTrue(NetnsBridge.run("socat", "-V").ok(), "needs socat for a PTY pair (apt-get install socat)");
         Path ttyA = dir.resolve("ttyA-" + System.nanoTime());
         Path ttyB = dir.resolve("ttyB-" + System.nanoTime());
         ChildProcess socat = ChildProcess.start("socat", dir, List.of("socat", "-d", "-d",
@@ -232,10 +232,10 @@ class HaPairNetnsTest {
             assertThat(net.clientNeighbourMac()).isEqualTo(net.bMac());
 
             // The operator moves it back: POST /failover on the ACTIVE proxy-b, through the admin port.
-            String refused = HaNetwork.must("ip", "netns", "exec", net.proxyA, "curl", "-s", "-m", "5", "-X", "POST",
+            String refused = NetnsBridge.must("ip", "netns", "exec", net.proxyA, "curl", "-s", "-m", "5", "-X", "POST",
                     "-H", "Authorization: Bearer " + TOKEN, "http://127.0.0.1:9901/failover");
             assertThat(refused).contains("not ACTIVE");
-            String handed = HaNetwork.must("ip", "netns", "exec", net.proxyB, "curl", "-s", "-m", "5", "-X", "POST",
+            String handed = NetnsBridge.must("ip", "netns", "exec", net.proxyB, "curl", "-s", "-m", "5", "-X", "POST",
                     "-w", " %{http_code}", "-H", "Authorization: Bearer " + TOKEN, "http://127.0.0.1:9901/failover");
             assertThat(handed).contains("proxy-a is ACTIVE").endsWith(" 200");
             await().atMost(Duration.ofSeconds(5)).until(() -> net.clientNeighbourMac().equals(net.aMac()));
