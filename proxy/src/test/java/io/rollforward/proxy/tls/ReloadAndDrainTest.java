@@ -106,7 +106,8 @@ class ReloadAndDrainTest {
 
             Files.writeString(file, yaml("stagger: 5x\n"));
             proxy.signal("HUP");
-            await().atMost(Duration.ofSeconds(30)).until(() -> proxy.count("reload refused") == 1);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(proxy.count("reload refused"))
+                    .as("proxy output:%n%s", proxy.output()).isEqualTo(1));
             assertThat(proxy.output()).contains(file + ":11:10: stagger: \"5x\"");
             assertThat(TlsClients.certificateSubject(tls, null)).isEqualTo("CN=renewed.test");
             HttpResponse<byte[]> still = TlsClients.http2().send(HttpRequest.newBuilder(
@@ -135,7 +136,8 @@ class ReloadAndDrainTest {
                         i % 2 == 1 ? thirdReplica : ""));
                 proxy.signal("HUP");
                 int done = i;
-                await().atMost(Duration.ofSeconds(30)).until(() -> proxy.count("config reloaded") == done);
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(proxy.count("config reloaded"))
+                        .as("proxy output:%n%s", proxy.output()).isEqualTo(done));
             }
             assertThat(wrk.waitFor(60, TimeUnit.SECONDS)).isTrue();
             String report = Files.readString(wrkOut, StandardCharsets.UTF_8);
