@@ -549,12 +549,12 @@ public final class Exchange implements ReplyChoice.Actions {
                 continue;
             }
             DivergenceRules rules = settings.divergenceRules();
-            String header = rules.differingHeader(chosen.head().headers(), c.head().headers(), true);
+            String header = rules.differingHeader(chosen.head(), c.head(), true);
             if (header != null) {
                 events().divergence(DivergenceKind.HEADER);
                 services.divergenceLog().record(DivergenceKind.HEADER, request.method().name(), request.uri(),
                         chosen.replica().name() + " " + header,
-                        c.replica().name() + " " + rules.differingHeader(chosen.head().headers(), c.head().headers(), false));
+                        c.replica().name() + " " + rules.differingHeader(chosen.head(), c.head(), false));
                 continue;
             }
             // the client's bytes may come from two replicas (a splice): compare against what was sent

@@ -36,8 +36,7 @@ public final class ReplicaConnection {
      * {@code head}: the request is a HEAD, so its reply has no body.
      */
     public ChannelFuture send(ByteBuf request, boolean head, ResponseSink sink) {
-        channel.pipeline().get(ReplyDecoder.class).expectHeadReply(head);
-        channel.pipeline().get(OriginResponseReceiver.class).attach(sink);
+        channel.pipeline().get(OriginResponseReceiver.class).attach(sink, head);
         return channel.writeAndFlush(request);
     }
 

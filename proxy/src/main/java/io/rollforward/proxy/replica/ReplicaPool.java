@@ -7,7 +7,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.pool.AbstractChannelPoolHandler;
 import io.netty.channel.pool.ChannelHealthChecker;
 import io.netty.channel.pool.SimpleChannelPool;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Future;
@@ -104,15 +103,9 @@ public final class ReplicaPool implements AutoCloseable {
                 opened.increment();
                 ch.attr(USES).set(0);
                 ch.pipeline().addLast(
-                        // replies come from our own origins, split on CRLF by the decoder: skip the
-                        // per-value re-validation the front keeps for untrusted clients
-                        new ReplyDecoder(new HttpDecoderConfig()
-                                .setMaxInitialLineLength(Math.max(limits.maxInitialLineLength(), 8192))
-                                .setMaxHeaderSize(maxHeader)
-                                .setMaxChunkSize(64 * 1024)
-                                .setValidateHeaders(false)),
                         new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS),
-                        new OriginResponseReceiver());
+                        // replies are parsed from the bytes once, their bodies passed on as they are
+                        new OriginResponseReceiver(Math.max(limits.maxInitialLineLength(), 8192), maxHeader));
             }
         }, limits.replicaPoolSize());
     }
