@@ -247,9 +247,10 @@ final class Http1ReplyWriter implements ReplyWriter {
             }
             last.writeBytes(CRLF);
             out.writeAndFlush(last).addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
+        } else if (keepAlive) {
+            out.flush(); // a failed write closes the channel itself (auto-close): no promise to listen on
         } else {
-            out.writeAndFlush(Unpooled.EMPTY_BUFFER)
-                    .addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
+            out.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
     }
 

@@ -202,7 +202,9 @@ final class ReplicaCall implements ResponseSink {
 
     private void connect() {
         Future<ReplicaConnection> acquired = replica.pool().acquire(loop);
-        if (acquired.isDone() && !acquired.isSuccess()) {
+        if (acquired.isSuccess()) {
+            onAcquired(acquired); // an idle pooled connection
+        } else if (acquired.isDone()) {
             // report on the next turn of the loop, never from inside the dispatch that caused it
             loop.execute(() -> onAcquired(acquired));
         } else {

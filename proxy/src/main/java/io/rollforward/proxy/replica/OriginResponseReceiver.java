@@ -35,12 +35,18 @@ final class OriginResponseReceiver extends ChannelInboundHandlerAdapter {
     private State state = State.HEAD;
     private long remaining;
     private ChunkedBodyReader chunks;
+    private int uses;
     /** An incomplete head or chunk line, waiting for the next read. */
     private ByteBuf cumulation;
 
     OriginResponseReceiver(int maxStatusLine, int maxFields) {
         this.parser = new ReplyHeadParser(maxStatusLine, maxFields);
         this.maxFields = maxFields;
+    }
+
+    /** How many requests the connection was borrowed for before this one (keep-alive reuse). */
+    int borrowed() {
+        return uses++;
     }
 
     /** The connection carries {@code sink}'s request; {@code headRequest}: its reply has no body. */
