@@ -243,6 +243,9 @@ final class ReplicaCall implements ResponseSink {
         reading = true;
         head = response;
         shape = ReplyShape.of(response);
+        if (sample != null) {
+            sample.expect(shape.contentLength());
+        }
         replicaKeepAlive = response.keepAlive();
         cancelTimer(); // per-request-timeout bounds the head; the body is watched for stalls instead
         lastReadAt = System.nanoTime();
