@@ -20,6 +20,16 @@ final class BodySample {
         this.limit = limit;
     }
 
+    /** The body's length when known (else -1): the array is sized once, not grown piece by piece. */
+    void expect(long length) {
+        if (length > 0 && length <= limit && size == 0 && bytes.length < length) {
+            bytes = new byte[(int) length];
+        } else if (length > limit) {
+            over = true; // longer than the limit: never kept, the CRC decides
+            bytes = null;
+        }
+    }
+
     void add(ByteBuf piece) {
         int n = piece.readableBytes();
         if (over || n == 0) {

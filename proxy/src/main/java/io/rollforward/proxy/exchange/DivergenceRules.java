@@ -3,8 +3,10 @@ package io.rollforward.proxy.exchange;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.rollforward.config.DivergenceConfig;
+import io.rollforward.proxy.replica.ReplyHead;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -44,9 +46,19 @@ public final class DivergenceRules {
 
     /** The first listed header whose values differ, as {@code name: value}, or null. */
     public String differingHeader(HttpHeaders sent, HttpHeaders other, boolean sentSide) {
+        return differingHeader(sent::getAll, other::getAll, sentSide);
+    }
+
+    /** The same, read from the replies' heads as received (no header objects built). */
+    public String differingHeader(ReplyHead sent, ReplyHead other, boolean sentSide) {
+        return differingHeader(sent::values, other::values, sentSide);
+    }
+
+    private String differingHeader(Function<String, List<String>> sent, Function<String, List<String>> other,
+                                   boolean sentSide) {
         for (String name : headers) {
-            List<String> a = sent.getAll(name);
-            List<String> b = other.getAll(name);
+            List<String> a = sent.apply(name);
+            List<String> b = other.apply(name);
             if (!a.equals(b)) {
                 return name + ": " + String.join(", ", sentSide ? a : b);
             }

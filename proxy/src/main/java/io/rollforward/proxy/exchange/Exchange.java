@@ -90,7 +90,9 @@ public final class Exchange implements ReplyChoice.Actions {
                 calls[i].orderedBy(admission.ticket(replicas.get(i).name()));
             }
         }
-        long compareBytes = settings.divergenceRules().sampleLimit();
+        // byte samples serve only the comparison of two answered copies: mirrored requests alone
+        // have them (pass-through sends a backup only when the master failed); else the CRC decides
+        long compareBytes = settings.mirror() && calls.length > 1 ? settings.divergenceRules().sampleLimit() : 0;
         this.sentSample = compareBytes > 0 ? new BodySample(compareBytes) : null;
         if (sentSample != null) {
             for (ReplicaCall c : calls) {
@@ -319,6 +321,9 @@ public final class Exchange implements ReplyChoice.Actions {
         ReplicaCall c = calls[copy];
         if (!clientGone) {
             writer.head(c.head(), c.shape(), c.replica().name());
+        }
+        if (sentSample != null) {
+            sentSample.expect(c.shape().contentLength());
         }
         c.becomeSource();
     }
@@ -549,12 +554,12 @@ public final class Exchange implements ReplyChoice.Actions {
                 continue;
             }
             DivergenceRules rules = settings.divergenceRules();
-            String header = rules.differingHeader(chosen.head().headers(), c.head().headers(), true);
+            String header = rules.differingHeader(chosen.head(), c.head(), true);
             if (header != null) {
                 events().divergence(DivergenceKind.HEADER);
                 services.divergenceLog().record(DivergenceKind.HEADER, request.method().name(), request.uri(),
                         chosen.replica().name() + " " + header,
-                        c.replica().name() + " " + rules.differingHeader(chosen.head().headers(), c.head().headers(), false));
+                        c.replica().name() + " " + rules.differingHeader(chosen.head(), c.head(), false));
                 continue;
             }
             // the client's bytes may come from two replicas (a splice): compare against what was sent

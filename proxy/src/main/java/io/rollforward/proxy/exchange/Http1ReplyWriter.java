@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AsciiString;
+import io.rollforward.proxy.replica.ReplyHead;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
@@ -66,7 +67,7 @@ final class Http1ReplyWriter implements ReplyWriter {
     private Framing framing;
     private boolean keepAlive;
     /** The head of an unknown-length reply, not yet written, and the body that arrived with it. */
-    private HttpResponse deferredHead;
+    private ReplyHead deferredHead;
     private String deferredServedBy;
     private io.netty.buffer.CompositeByteBuf deferredBody;
 
@@ -92,10 +93,15 @@ final class Http1ReplyWriter implements ReplyWriter {
         return keepAlive;
     }
 
+    /** {@link #head(ReplyHead, ReplyShape, String)} of an HTTP object's head. */
+    void head(HttpResponse head, ReplyShape shape, String servedBy) {
+        head(ReplyHead.of(head, headRequest), shape, servedBy);
+    }
+
     /** Writes {@code head} (not flushed), or holds it until {@link #flush()} for an unknown length. */
     @Override
-    public void head(HttpResponse head, ReplyShape shape, String servedBy) {
-        int code = head.status().code();
+    public void head(ReplyHead head, ReplyShape shape, String servedBy) {
+        int code = head.status();
         boolean noBody = headRequest || code == 204 || code == 304 || code < 200;
         if (noBody) {
             framing = Framing.NONE;
@@ -112,7 +118,7 @@ final class Http1ReplyWriter implements ReplyWriter {
 
     /** The deferred head goes out now, chunked (or close-delimited), with what arrived so far. */
     private void releaseDeferred() {
-        HttpResponse head = deferredHead;
+        ReplyHead head = deferredHead;
         io.netty.buffer.CompositeByteBuf body = deferredBody;
         deferredHead = null;
         deferredBody = null;
@@ -121,31 +127,16 @@ final class Http1ReplyWriter implements ReplyWriter {
         body(body);
     }
 
-    private void writeHead(HttpResponse head, String servedBy, long contentLength) {
-        int code = head.status().code();
+    private void writeHead(ReplyHead head, String servedBy, long contentLength) {
         keepAlive = clientKeepAlive && framing != Framing.CLOSE && client.isActive() && !draining(client);
 
-        HttpHeaders headers = head.headers();
-        ByteBuf buf = client.alloc().buffer(128 + 40 * headers.size());
+        ByteBuf buf = client.alloc().buffer(head.length() + 96 + (servedByHeader == null ? 0 : servedByHeader.length()
+                + servedBy.length()));
         buf.writeBytes(STATUS_PREFIX);
-        ByteBufUtil.writeAscii(buf, head.status().codeAsText());
-        buf.writeByte(' ');
-        ByteBufUtil.writeAscii(buf, head.status().reasonPhrase());
+        head.writeStatusText(buf);
         buf.writeBytes(CRLF);
-        HopByHopHeaders.Named named = HopByHopHeaders.namedBy(headers);
-        Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
-        while (it.hasNext()) {
-            Map.Entry<CharSequence, CharSequence> h = it.next();
-            CharSequence name = h.getKey();
-            if (HopByHopHeaders.dropFromReply(name, named, servedByHeader, code)
-                    || (contentLength >= 0 && HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name))) {
-                continue;
-            }
-            ByteBufUtil.writeAscii(buf, name);
-            buf.writeBytes(COLON_SP);
-            ByteBufUtil.writeAscii(buf, h.getValue()); // ISO-8859-1 as received (obs-text kept)
-            buf.writeBytes(CRLF);
-        }
+        // the replica's field lines as received (ISO-8859-1, obs-text kept), minus the hop's own
+        head.writeKeptLines(buf, servedByHeader, contentLength >= 0 ? HttpHeaderNames.CONTENT_LENGTH : null);
         if (framing == Framing.CHUNKED) {
             buf.writeBytes(CHUNKED);
         } else if (contentLength >= 0) {
@@ -256,9 +247,10 @@ final class Http1ReplyWriter implements ReplyWriter {
             }
             last.writeBytes(CRLF);
             out.writeAndFlush(last).addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
+        } else if (keepAlive) {
+            out.flush(); // a failed write closes the channel itself (auto-close): no promise to listen on
         } else {
-            out.writeAndFlush(Unpooled.EMPTY_BUFFER)
-                    .addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
+            out.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
     }
 

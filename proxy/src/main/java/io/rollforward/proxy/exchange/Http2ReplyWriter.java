@@ -11,14 +11,12 @@ import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
+import io.rollforward.proxy.replica.ReplyHead;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
-import java.util.Map;
 
 /**
  * Writes one reply on an HTTP/2 stream channel as HTTP objects, which the stream's
@@ -46,24 +44,20 @@ final class Http2ReplyWriter implements ReplyWriter {
     }
 
     @Override
-    public void head(HttpResponse head, ReplyShape shape, String servedBy) {
-        int code = head.status().code();
+    public void head(ReplyHead head, ReplyShape shape, String servedBy) {
+        int code = head.status();
         noBody = headRequest || code == 204 || code == 304;
         HttpHeaders out = new DefaultHttpHeaders(false);
-        HopByHopHeaders.Named named = HopByHopHeaders.namedBy(head.headers());
-        Iterator<Map.Entry<CharSequence, CharSequence>> it = head.headers().iteratorCharSequence();
-        while (it.hasNext()) {
-            Map.Entry<CharSequence, CharSequence> h = it.next();
-            CharSequence name = h.getKey();
-            if (HopByHopHeaders.dropFromReply(name, named, servedByHeader, code)) {
-                continue;
+        for (int i = 0; i < head.size(); i++) {
+            if (!head.dropFromReply(i, servedByHeader)) {
+                out.add(head.name(i), head.value(i));
             }
-            out.add(name, h.getValue());
         }
         if (servedByHeader != null) {
             out.set(servedByHeader, servedBy);
         }
-        stream.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, head.status(), out), stream.voidPromise());
+        stream.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code), out),
+                stream.voidPromise());
     }
 
     @Override

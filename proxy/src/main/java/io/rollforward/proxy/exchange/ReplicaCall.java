@@ -2,16 +2,13 @@ package io.rollforward.proxy.exchange;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.rollforward.proxy.ordering.OrderTicket;
 import io.rollforward.proxy.replica.Replica;
 import io.rollforward.proxy.replica.ReplicaConnection;
+import io.rollforward.proxy.replica.ReplyHead;
 import io.rollforward.proxy.replica.ResponseSink;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -56,7 +53,7 @@ final class ReplicaCall implements ResponseSink {
     /** Inside a read of this copy's socket: its end ({@link #onReadComplete}) flushes the client. */
     private boolean reading;
 
-    private HttpResponse head;
+    private ReplyHead head;
     private ReplyShape shape;
     private boolean replicaKeepAlive;
     private HttpHeaders trailers;
@@ -93,7 +90,7 @@ final class ReplicaCall implements ResponseSink {
         return state == State.COMPLETE || state == State.FAILED;
     }
 
-    HttpResponse head() {
+    ReplyHead head() {
         return head;
     }
 
@@ -102,7 +99,7 @@ final class ReplicaCall implements ResponseSink {
     }
 
     int status() {
-        return head == null ? 0 : head.status().code();
+        return head == null ? 0 : head.status();
     }
 
     HttpHeaders trailers() {
@@ -205,7 +202,9 @@ final class ReplicaCall implements ResponseSink {
 
     private void connect() {
         Future<ReplicaConnection> acquired = replica.pool().acquire(loop);
-        if (acquired.isDone() && !acquired.isSuccess()) {
+        if (acquired.isSuccess()) {
+            onAcquired(acquired); // an idle pooled connection
+        } else if (acquired.isDone()) {
             // report on the next turn of the loop, never from inside the dispatch that caused it
             loop.execute(() -> onAcquired(acquired));
         } else {
@@ -236,7 +235,7 @@ final class ReplicaCall implements ResponseSink {
     // ---- the reply
 
     @Override
-    public void onHead(HttpResponse response) {
+    public void onHead(ReplyHead response) {
         if (state != State.AWAITING_HEAD) {
             return;
         }
@@ -244,20 +243,22 @@ final class ReplicaCall implements ResponseSink {
         reading = true;
         head = response;
         shape = ReplyShape.of(response);
-        replicaKeepAlive = HttpUtil.isKeepAlive(response);
+        if (sample != null) {
+            sample.expect(shape.contentLength());
+        }
+        replicaKeepAlive = response.keepAlive();
         cancelTimer(); // per-request-timeout bounds the head; the body is watched for stalls instead
         lastReadAt = System.nanoTime();
         exchange.onHead(index);
     }
 
     @Override
-    public void onContent(HttpContent content, boolean last) {
+    public void onBody(ByteBuf buf) {
         if (state != State.RECEIVING) {
-            content.release();
+            buf.release();
             return;
         }
         reading = true;
-        ByteBuf buf = content.content();
         int n = buf.readableBytes();
         received += n;
         if (n == 0) {
@@ -265,11 +266,16 @@ final class ReplicaCall implements ResponseSink {
         } else {
             take(buf);
         }
-        if (last) {
-            HttpHeaders t = ((LastHttpContent) content).trailingHeaders();
-            trailers = t.isEmpty() ? null : t;
-            complete();
+    }
+
+    @Override
+    public void onEnd(HttpHeaders trailerFields) {
+        if (state != State.RECEIVING) {
+            return;
         }
+        reading = true;
+        trailers = trailerFields == null || trailerFields.isEmpty() ? null : trailerFields;
+        complete();
     }
 
     @Override

@@ -1,8 +1,7 @@
 package io.rollforward.proxy.exchange;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
+import io.rollforward.proxy.replica.ReplyHead;
 
 /**
  * What two replies must share for the client's reply to continue from one to the other mid-body:
@@ -13,18 +12,12 @@ import io.netty.handler.codec.http.HttpUtil;
 record ReplyShape(int status, long contentLength) {
     static final long UNKNOWN = -1;
 
+    static ReplyShape of(ReplyHead head) {
+        return new ReplyShape(head.status(), head.contentLength());
+    }
+
+    /** The shape of an HTTP object's head (as {@link ReplyHead#of} reads it). */
     static ReplyShape of(HttpResponse head) {
-        long length = UNKNOWN;
-        if (!HttpUtil.isTransferEncodingChunked(head)) {
-            String cl = head.headers().get(HttpHeaderNames.CONTENT_LENGTH);
-            if (cl != null) {
-                try {
-                    length = Long.parseLong(cl.trim());
-                } catch (NumberFormatException e) {
-                    length = UNKNOWN;
-                }
-            }
-        }
-        return new ReplyShape(head.status().code(), length);
+        return of(ReplyHead.of(head, false));
     }
 }

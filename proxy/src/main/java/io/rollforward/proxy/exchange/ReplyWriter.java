@@ -2,8 +2,8 @@ package io.rollforward.proxy.exchange;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.rollforward.proxy.replica.ReplyHead;
 
 /**
  * Writes one client reply as the Exchange hands it over: a head, body buffers as they arrive, an
@@ -15,7 +15,7 @@ interface ReplyWriter {
     boolean keepAlive();
 
     /** The chosen replica's head (not flushed). */
-    void head(HttpResponse head, ReplyShape shape, String servedBy);
+    void head(ReplyHead head, ReplyShape shape, String servedBy);
 
     /** A piece of the body; ownership passes here (not flushed). */
     void body(ByteBuf content);

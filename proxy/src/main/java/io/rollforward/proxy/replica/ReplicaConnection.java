@@ -2,7 +2,6 @@ package io.rollforward.proxy.replica;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.pool.ChannelPool;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -12,12 +11,14 @@ import io.netty.buffer.ByteBuf;
  */
 public final class ReplicaConnection {
     private final Channel channel;
-    private final ChannelPool pool;
+    private final OriginResponseReceiver receiver;
+    private final ReplicaPool.IdleConnections pool;
     private final boolean reused;
     private boolean returned;
 
-    ReplicaConnection(Channel channel, ChannelPool pool, boolean reused) {
+    ReplicaConnection(Channel channel, OriginResponseReceiver receiver, ReplicaPool.IdleConnections pool, boolean reused) {
         this.channel = channel;
+        this.receiver = receiver;
         this.pool = pool;
         this.reused = reused;
     }
@@ -36,8 +37,7 @@ public final class ReplicaConnection {
      * {@code head}: the request is a HEAD, so its reply has no body.
      */
     public ChannelFuture send(ByteBuf request, boolean head, ResponseSink sink) {
-        channel.pipeline().get(ReplyDecoder.class).expectHeadReply(head);
-        channel.pipeline().get(OriginResponseReceiver.class).attach(sink);
+        receiver.attach(sink, head);
         return channel.writeAndFlush(request);
     }
 
@@ -47,8 +47,7 @@ public final class ReplicaConnection {
             return;
         }
         returned = true;
-        OriginResponseReceiver receiver = channel.pipeline().get(OriginResponseReceiver.class);
-        if (receiver == null || receiver.attached() || !channel.isActive()) {
+        if (receiver.attached() || !channel.isActive()) {
             channel.close();
         } else {
             channel.config().setAutoRead(true);
@@ -62,10 +61,7 @@ public final class ReplicaConnection {
             return;
         }
         returned = true;
-        OriginResponseReceiver receiver = channel.pipeline().get(OriginResponseReceiver.class);
-        if (receiver != null) {
-            receiver.detach();
-        }
+        receiver.detach();
         channel.close();
         pool.release(channel);
     }

@@ -4,17 +4,16 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.pool.AbstractChannelPoolHandler;
-import io.netty.channel.pool.ChannelHealthChecker;
-import io.netty.channel.pool.SimpleChannelPool;
-import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.rollforward.config.Limits;
 import io.rollforward.proxy.transport.Transport;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -31,12 +30,10 @@ import java.util.concurrent.atomic.LongAdder;
  * the replica never closes a connection just as the proxy reuses it.
  */
 public final class ReplicaPool implements AutoCloseable {
-    private static final AttributeKey<Integer> USES = AttributeKey.valueOf("rollforward.uses");
-
     private final InetSocketAddress address;
     private final Transport transport;
     private final Limits limits;
-    private final ConcurrentMap<EventLoop, BoundedPool> pools = new ConcurrentHashMap<>();
+    private final ConcurrentMap<EventLoop, IdleConnections> pools = new ConcurrentHashMap<>();
     private final LongAdder opened = new LongAdder();
 
     /** {@code address} is resolved: connecting never looks a name up on an event loop. */
@@ -49,21 +46,30 @@ public final class ReplicaPool implements AutoCloseable {
         this.limits = limits;
     }
 
-    /** A connection on {@code loop}; call from {@code loop}. */
+    /**
+     * A connection on {@code loop}; call from {@code loop}. An idle pooled one is handed over at
+     * once (the future is already done); otherwise a new one is connected.
+     */
     public Future<ReplicaConnection> acquire(EventLoop loop) {
-        BoundedPool pool = pools.computeIfAbsent(loop, this::newPool);
+        IdleConnections pool = pools.computeIfAbsent(loop, this::newPool);
+        Channel idle = pool.poll();
+        if (idle != null) {
+            return loop.newSucceededFuture(borrow(idle, pool));
+        }
         Promise<ReplicaConnection> promise = loop.newPromise();
-        pool.acquire().addListener((Future<Channel> f) -> {
-            if (!f.isSuccess()) {
+        pool.bootstrap.connect().addListener((ChannelFuture f) -> {
+            if (f.isSuccess()) {
+                promise.setSuccess(borrow(f.channel(), pool));
+            } else {
                 promise.setFailure(f.cause());
-                return;
             }
-            Channel ch = f.getNow();
-            int uses = ch.attr(USES).get();
-            ch.attr(USES).set(uses + 1);
-            promise.setSuccess(new ReplicaConnection(ch, pool, uses > 0));
         });
         return promise;
+    }
+
+    private static ReplicaConnection borrow(Channel ch, IdleConnections pool) {
+        OriginResponseReceiver receiver = ch.pipeline().get(OriginResponseReceiver.class);
+        return new ReplicaConnection(ch, receiver, pool, receiver.borrowed() > 0);
     }
 
     /**
@@ -73,9 +79,9 @@ public final class ReplicaPool implements AutoCloseable {
      * {@code loop}.
      */
     public void evictIdle(EventLoop loop) {
-        BoundedPool pool = pools.get(loop);
+        IdleConnections pool = pools.get(loop);
         if (pool != null) {
-            pool.evictIdle();
+            pool.closeAll();
         }
     }
 
@@ -86,80 +92,96 @@ public final class ReplicaPool implements AutoCloseable {
 
     /** Idle connections currently pooled, over all event loops (for tests and status). */
     public int idleConnections() {
-        return pools.values().stream().mapToInt(BoundedPool::idle).sum();
+        return pools.values().stream().mapToInt(IdleConnections::size).sum();
     }
 
-    private BoundedPool newPool(EventLoop loop) {
+    private IdleConnections newPool(EventLoop loop) {
+        long idleMillis = limits.replicaIdleTimeout().toMillis();
+        int maxHeader = limits.maxResponseHeaderSize();
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(transport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) limits.connectTimeout().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
-                .remoteAddress(address);
-        long idleMillis = limits.replicaIdleTimeout().toMillis();
-        int maxHeader = limits.maxResponseHeaderSize();
-        return new BoundedPool(bootstrap, new AbstractChannelPoolHandler() {
-            @Override
-            public void channelCreated(Channel ch) {
-                opened.increment();
-                ch.attr(USES).set(0);
-                ch.pipeline().addLast(
-                        // replies come from our own origins, split on CRLF by the decoder: skip the
-                        // per-value re-validation the front keeps for untrusted clients
-                        new ReplyDecoder(new HttpDecoderConfig()
-                                .setMaxInitialLineLength(Math.max(limits.maxInitialLineLength(), 8192))
-                                .setMaxHeaderSize(maxHeader)
-                                .setMaxChunkSize(64 * 1024)
-                                .setValidateHeaders(false)),
-                        new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS),
-                        new OriginResponseReceiver());
-            }
-        }, limits.replicaPoolSize());
+                .remoteAddress(address)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        opened.increment();
+                        ch.pipeline().addLast(
+                                new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS),
+                                // replies are parsed from the bytes once, their bodies passed on as they are
+                                new OriginResponseReceiver(Math.max(limits.maxInitialLineLength(), 8192), maxHeader));
+                    }
+                });
+        return new IdleConnections(loop, bootstrap, limits.replicaPoolSize());
     }
 
     @Override
     public void close() {
-        pools.values().forEach(SimpleChannelPool::close);
+        pools.values().forEach(IdleConnections::close);
         pools.clear();
     }
 
-    /** Netty's pool, most-recently-used first, keeping at most {@code maxIdle} idle connections. */
-    private static final class BoundedPool extends SimpleChannelPool {
+    /**
+     * One event loop's idle connections, most recently used first, at most {@code maxIdle}; one
+     * more is closed on release. Used from its event loop only (closing excepted), so a plain
+     * deque: no promise, listener or health-check future per request, as a general channel pool has.
+     * A connection the replica closed while idle is dropped when it comes up.
+     */
+    static final class IdleConnections {
+        private final EventLoop loop;
+        private final Bootstrap bootstrap;
         private final int maxIdle;
-        private int idle;
+        private final ArrayDeque<Channel> idle = new ArrayDeque<>();
 
-        BoundedPool(Bootstrap bootstrap, AbstractChannelPoolHandler handler, int maxIdle) {
-            super(bootstrap, handler, ChannelHealthChecker.ACTIVE, true, true);
+        IdleConnections(EventLoop loop, Bootstrap bootstrap, int maxIdle) {
+            this.loop = loop;
+            this.bootstrap = bootstrap;
             this.maxIdle = maxIdle;
         }
 
-        int idle() {
-            return idle;
+        Channel poll() {
+            Channel ch;
+            while ((ch = idle.pollFirst()) != null) {
+                if (ch.isActive()) {
+                    return ch;
+                }
+                ch.close();
+            }
+            return null;
         }
 
-        void evictIdle() {
-            Channel ch;
-            while ((ch = pollChannel()) != null) {
+        /** Back from a request: kept when it is open and there is room, else closed. */
+        void release(Channel ch) {
+            if (ch.isActive() && idle.size() < maxIdle) {
+                idle.addFirst(ch);
+            } else {
                 ch.close();
             }
         }
 
-        @Override
-        protected boolean offerChannel(Channel channel) {
-            if (idle >= maxIdle) {
-                return false;
-            }
-            idle++;
-            return super.offerChannel(channel);
+        int size() {
+            return idle.size();
         }
 
-        @Override
-        protected Channel pollChannel() {
-            Channel ch = super.pollChannel();
-            if (ch != null) {
-                idle--;
+        void closeAll() {
+            Channel ch;
+            while ((ch = idle.pollFirst()) != null) {
+                ch.close();
             }
-            return ch;
+        }
+
+        void close() {
+            if (loop.inEventLoop()) {
+                closeAll();
+                return;
+            }
+            try {
+                loop.execute(this::closeAll);
+            } catch (RejectedExecutionException stopped) {
+                closeAll(); // the loop is gone: its channels are closing anyway
+            }
         }
     }
 }
