@@ -42,7 +42,6 @@ public final class Exchange implements ReplyChoice.Actions {
     private final StepKeeper steps;
     private final WriteOrder.Admission admission;
     /** The first bytes sent to the client, when the divergence rules compare bytes; else null. */
-    private final BodySample sentSample;
     private final long startedAt = System.nanoTime();
 
     private ReplyChoice choice;
@@ -93,8 +92,9 @@ public final class Exchange implements ReplyChoice.Actions {
         // byte samples serve only the comparison of two answered copies: mirrored requests alone
         // have them (pass-through sends a backup only when the master failed); else the CRC decides
         long compareBytes = settings.mirror() && calls.length > 1 ? settings.divergenceRules().sampleLimit() : 0;
-        this.sentSample = compareBytes > 0 ? new BodySample(compareBytes) : null;
-        if (sentSample != null) {
+        // the bytes sent are not sampled a third time: a reply compared is one the source answered
+        // in full, so the client got the source's body (spliced: a prefix of equal CRC, then its rest)
+        if (compareBytes > 0) {
             for (ReplicaCall c : calls) {
                 c.sampleBody(compareBytes);
             }
@@ -237,9 +237,6 @@ public final class Exchange implements ReplyChoice.Actions {
         }
         sentDigest.update(buf.nioBuffer());
         sent += n;
-        if (sentSample != null) {
-            sentSample.add(buf);
-        }
         writer.body(buf);
         for (ReplicaCall c : calls) {
             if (c.role() == ReplicaCall.Role.FOLLOW && c.state() != ReplicaCall.State.FAILED) {
@@ -321,9 +318,6 @@ public final class Exchange implements ReplyChoice.Actions {
         ReplicaCall c = calls[copy];
         if (!clientGone) {
             writer.head(c.head(), c.shape(), c.replica().name());
-        }
-        if (sentSample != null) {
-            sentSample.expect(c.shape().contentLength());
         }
         c.becomeSource();
     }
@@ -448,9 +442,6 @@ public final class Exchange implements ReplyChoice.Actions {
         compareReplies();
         judge();
         judgeStep();
-        if (sentSample != null) {
-            sentSample.release();
-        }
         for (ReplicaCall c : calls) {
             c.releaseWindow();
         }
@@ -563,6 +554,7 @@ public final class Exchange implements ReplyChoice.Actions {
                 continue;
             }
             // the client's bytes may come from two replicas (a splice): compare against what was sent
+            BodySample sentSample = chosen.sample();
             DivergenceRules.BodyDifference body = c.bodyBytes() != sent && (sentSample == null || c.sample() == null)
                     ? new DivergenceRules.BodyDifference(-1, sent + " bytes", c.bodyBytes() + " bytes")
                     : rules.compareBodies(sentSample == null ? null : sentSample.body(), sentDigest.getValue(),

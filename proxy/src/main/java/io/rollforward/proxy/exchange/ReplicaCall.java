@@ -297,6 +297,7 @@ final class ReplicaCall implements ResponseSink {
         switch (role) {
             case SOURCE -> {
                 consumed += buf.readableBytes();
+                sampleSent(buf);
                 exchange.forward(buf);
             }
             case DRAIN -> {
@@ -328,6 +329,16 @@ final class ReplicaCall implements ResponseSink {
             if (sample != null) {
                 sample.add(bytes);
             }
+        }
+    }
+
+    /**
+     * The source's sample is also the sample of the bytes the client got: the bytes before a
+     * splice matched this copy's own by CRC, and the rest are this copy's.
+     */
+    private void sampleSent(ByteBuf buf) {
+        if (sample != null) {
+            sample.add(buf);
         }
     }
 
@@ -393,6 +404,7 @@ final class ReplicaCall implements ResponseSink {
         ByteBuf b;
         while ((b = window.poll()) != null) {
             consumed += b.readableBytes();
+            sampleSent(b);
             exchange.forward(b);
         }
         windowBytes = 0;
