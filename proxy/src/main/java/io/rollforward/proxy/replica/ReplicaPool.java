@@ -1,6 +1,7 @@
 package io.rollforward.proxy.replica;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -32,6 +33,15 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class ReplicaPool implements AutoCloseable {
     private static final AttributeKey<Integer> USES = AttributeKey.valueOf("rollforward.uses");
+
+    /**
+     * The largest socket read of a replica connection, in bytes. Every read of a paused copy's
+     * socket is held until the client takes it (a master's read waits in the client's outbound
+     * buffer, a backup's in its splice window), so this is the per-connection unit of the memory
+     * bound (docs/ARCHITECTURE.md, "Bounded memory"). 32 KiB halves Netty's 64 KiB default and
+     * costs a fast client nothing measurable (bench/RESULTS.md, 13:xx).
+     */
+    public static final int MAX_READ = 32 * 1024;
 
     private final InetSocketAddress address;
     private final Transport transport;
@@ -95,6 +105,7 @@ public final class ReplicaPool implements AutoCloseable {
                 .channel(transport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) limits.connectTimeout().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ))
                 .remoteAddress(address);
         long idleMillis = limits.replicaIdleTimeout().toMillis();
         int maxHeader = limits.maxResponseHeaderSize();
