@@ -344,7 +344,8 @@ final class ReplicaCall implements ResponseSink {
             exchange.budget().force(need); // already in memory: count it, and read no further
         }
         budgeted += need;
-        if (!fits || windowBytes >= exchange.settings().spliceWindow()) {
+        // read on only with the next read's memory reserved: a backup's only unreserved read is its first
+        if (!fits || windowBytes >= exchange.settings().spliceWindow() || !reserveRead()) {
             pause(true);
             credit = 0; // a paused socket reads nothing: give the reserve back
             releaseBudget();
@@ -352,10 +353,10 @@ final class ReplicaCall implements ResponseSink {
     }
 
     /**
-     * Takes one socket read's worth of the budget before a paused backup is read again, so a
-     * backup never reads past the budget: at its limit the windows stop growing, they are not
-     * merely counted over it. False when the budget has no room (the next {@link #follow} tries
-     * again).
+     * Takes one socket read's worth of the budget before a backup's socket is read again (after a
+     * buffer was held, or to resume a paused backup), so a backup never reads past the budget: at
+     * its limit the windows stop growing, they are not merely counted over it. False when the
+     * budget has no room (the next {@link #follow} tries again).
      */
     private boolean reserveRead() {
         long need = ReplicaPool.MAX_READ - credit;
