@@ -64,7 +64,7 @@ public final class Rollforward implements AutoCloseable {
      * wait in the proxy, and takes them again under 16 KiB: the bytes a slow client has not read
      * wait in its kernel socket buffer and at the server, not in the proxy's memory. With
      * {@link io.rollforward.proxy.replica.ReplicaPool#MAX_READ} this bounds a slow client at
-     * 96 KiB (docs/ARCHITECTURE.md, "Bounded memory"). Half Netty's default marks: no CPU cost
+     * 64 KiB (docs/ARCHITECTURE.md, "Bounded memory"). Half Netty's default marks: no CPU cost
      * measured for fast clients.
      */
     static final WriteBufferWaterMark CLIENT_WATER_MARK = new WriteBufferWaterMark(16 * 1024, 32 * 1024);

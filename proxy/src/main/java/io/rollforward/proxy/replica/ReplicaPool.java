@@ -35,15 +35,15 @@ public final class ReplicaPool implements AutoCloseable {
     private static final AttributeKey<Integer> USES = AttributeKey.valueOf("rollforward.uses");
 
     /**
-     * The largest socket read of a replica connection, in bytes (Netty's default maximum, made
-     * explicit). Every read of a paused copy's socket is held until the client takes it (a
-     * master's read waits in the client's outbound buffer, a backup's in its splice window), so
-     * this is the per-connection unit of the memory bound, and a backup reserves this much of
-     * the budget before it reads on (docs/ARCHITECTURE.md, "Bounded memory"). 32 KiB would
-     * shrink that unit but cost 64 concurrent fast downloads 16-22% more proxy CPU
-     * (bench/RESULTS.md, 14:00 entry).
+     * The largest socket read of a replica connection, in bytes (half Netty's default). Every read
+     * of a paused copy's socket is held until the client takes it (a master's read waits in the
+     * client's outbound buffer, a backup's in its splice window), so this is the per-connection
+     * unit of the memory bound, and a backup reserves this much of the budget before it reads on
+     * (docs/ARCHITECTURE.md, "Bounded memory"). With 1,000 slow clients at -Xmx192m, 64 KiB
+     * reads peaked at 156 MiB of direct memory, 32 KiB at about 114 MiB; the price is more reads
+     * for fast downloads (bench/RESULTS.md, 14:1x entry).
      */
-    public static final int MAX_READ = 64 * 1024;
+    public static final int MAX_READ = 32 * 1024;
 
     private final InetSocketAddress address;
     private final Transport transport;
