@@ -40,8 +40,8 @@ public final class ReplicaPool implements AutoCloseable {
      * client's outbound buffer, a backup's in its splice window), so this is the per-connection
      * unit of the memory bound, and a backup reserves this much of the budget before it reads on
      * (docs/ARCHITECTURE.md, "Bounded memory"). With 1,000 slow clients at -Xmx192m, 64 KiB
-     * reads peaked at 156 MiB of direct memory, 32 KiB at about 114 MiB; the price is more reads
-     * for fast downloads (bench/RESULTS.md, 14:1x entry).
+     * reads peaked at 156 MiB of direct memory, 32 KiB at 137 MiB; the price is more reads, up to
+     * ~20% more proxy CPU for many concurrent fast downloads (bench/RESULTS.md, 14:12 entry).
      */
     public static final int MAX_READ = 32 * 1024;
 
