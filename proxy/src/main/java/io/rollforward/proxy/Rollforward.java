@@ -6,6 +6,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.rollforward.config.RollforwardConfig;
 import io.rollforward.proxy.accesslog.AccessLog;
@@ -13,6 +14,7 @@ import io.rollforward.proxy.accesslog.OwnErrorWarnings;
 import io.rollforward.proxy.admin.AdminResult;
 import io.rollforward.proxy.admin.AdminServer;
 import io.rollforward.proxy.exchange.BufferBudget;
+import io.rollforward.proxy.exchange.ClientOutboundBudget;
 import io.rollforward.proxy.metrics.OrderingMeters;
 import io.rollforward.proxy.ordering.StepKeeper;
 import io.rollforward.proxy.exchange.DivergenceLog;
@@ -57,6 +59,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class Rollforward implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Rollforward.class);
+    /**
+     * A client connection stops taking reply bytes (the copy streaming to it is paused) once 32 KiB
+     * wait in the proxy, and takes them again under 16 KiB: the bytes a slow client has not read
+     * wait in its kernel socket buffer and at the server, not in the proxy's memory. With
+     * {@link io.rollforward.proxy.replica.ReplicaPool#MAX_READ} this bounds a slow client at
+     * 64 KiB (docs/ARCHITECTURE.md, "Bounded memory"). Half Netty's default marks: no CPU cost
+     * measured for fast clients.
+     */
+    static final WriteBufferWaterMark CLIENT_WATER_MARK = new WriteBufferWaterMark(16 * 1024, 32 * 1024);
 
     private volatile RollforwardConfig config;
     private final Transport transport = Transport.best();
@@ -153,7 +164,8 @@ public final class Rollforward implements AutoCloseable {
                 new DivergenceLog(config.divergenceLogInterval().toNanos()), budget,
                 QueryOfDeath.of(config.queryOfDeath()), new InternalErrors(TimeUnit.SECONDS.toNanos(10))),
                 new InflightExchanges(), steps);
-        front = new FrontInitializer(config.limits(), exchanges, frontEvents, settings.forwarded().nodeName());
+        front = new FrontInitializer(config.limits(), exchanges, frontEvents, settings.forwarded().nodeName(),
+                new ClientOutboundBudget(budget));
 
         if (config.tls().isPresent()) {
             ServerTls.logProvider();
@@ -185,6 +197,7 @@ public final class Rollforward implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, CLIENT_WATER_MARK)
                 .childHandler(front);
         if (HaNode.listensOnVip(config) && transport == Transport.EPOLL) {
             // The STANDBY listens on the VIP before owning it, so takeover is address + ARP only.

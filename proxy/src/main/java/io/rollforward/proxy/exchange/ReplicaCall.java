@@ -9,6 +9,7 @@ import io.rollforward.proxy.ordering.OrderTicket;
 import io.rollforward.proxy.replica.Replica;
 import io.rollforward.proxy.replica.ReplicaConnection;
 import io.rollforward.proxy.replica.ReplyHead;
+import io.rollforward.proxy.replica.ReplicaPool;
 import io.rollforward.proxy.replica.ResponseSink;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -61,7 +62,13 @@ final class ReplicaCall implements ResponseSink {
     private long consumed;
     private final CRC32C crc = new CRC32C();
     private final ArrayDeque<ByteBuf> window = new ArrayDeque<>(4);
+    /** Bytes of the window not yet matched (what {@code splice-window} bounds). */
     private long windowBytes;
+    /** Memory the window's buffers pin: their capacities, matched bytes included until released. */
+    private long pinned;
+    /** Budget taken ahead of the next read of a resumed backup ({@link #reserveRead}). */
+    private long credit;
+    /** What this call holds in the budget: {@code pinned + credit}, or more until {@link #releaseBudget}. */
     private long budgeted;
 
     private FailureCause cause;
@@ -343,18 +350,41 @@ final class ReplicaCall implements ResponseSink {
     }
 
     private void hold(ByteBuf buf) {
-        int n = buf.readableBytes();
         window.add(buf);
-        windowBytes += n;
-        BufferBudget budget = exchange.budget();
-        boolean fits = budget.tryReserve(n);
+        windowBytes += buf.readableBytes();
+        int size = buf.capacity(); // what the buffer pins, matched prefix included
+        pinned += size;
+        long need = size - Math.min(credit, size);
+        credit -= size - need;
+        boolean fits = need == 0 || exchange.budget().tryReserve(need);
         if (!fits) {
-            budget.force(n); // already in memory: count it, and read no further
+            exchange.budget().force(need); // already in memory: count it, and read no further
         }
-        budgeted += n;
-        if (!fits || windowBytes >= exchange.settings().spliceWindow()) {
+        budgeted += need;
+        // read on only with the next read's memory reserved: a backup's only unreserved read is its first
+        if (!fits || windowBytes >= exchange.settings().spliceWindow() || !reserveRead()) {
             pause(true);
+            credit = 0; // a paused socket reads nothing: give the reserve back
+            releaseBudget();
         }
+    }
+
+    /**
+     * Takes one socket read's worth of the budget before a backup's socket is read again (after a
+     * buffer was held, or to resume a paused backup), so a backup never reads past the budget: at
+     * its limit the windows stop growing, they are not merely counted over it. False when the
+     * budget has no room (the next {@link #follow} tries again).
+     */
+    private boolean reserveRead() {
+        long need = ReplicaPool.MAX_READ - credit;
+        if (need > 0) {
+            if (!exchange.budget().tryReserve(need)) {
+                return false;
+            }
+            credit += need;
+            budgeted += need;
+        }
+        return true;
     }
 
     /** The client received more: match the held bytes up to {@code sent}, release them. */
@@ -369,11 +399,12 @@ final class ReplicaCall implements ResponseSink {
             first.skipBytes(take);
             windowBytes -= take;
             if (!first.isReadable()) {
+                pinned -= first.capacity();
                 window.poll().release();
             }
         }
         releaseBudget();
-        if (paused && windowBytes < exchange.settings().spliceWindow() / 2) {
+        if (paused && windowBytes < exchange.settings().spliceWindow() / 2 && reserveRead()) {
             pause(false);
         }
     }
@@ -407,8 +438,7 @@ final class ReplicaCall implements ResponseSink {
             sampleSent(b);
             exchange.forward(b);
         }
-        windowBytes = 0;
-        releaseBudget();
+        clearWindow();
         if (state == State.COMPLETE) {
             exchange.sourceComplete(this);
         } else {
@@ -431,8 +461,7 @@ final class ReplicaCall implements ResponseSink {
             digest(b);
             b.release();
         }
-        windowBytes = 0;
-        releaseBudget();
+        clearWindow();
         pause(false);
     }
 
@@ -569,15 +598,22 @@ final class ReplicaCall implements ResponseSink {
         while ((b = window.poll()) != null) {
             b.release();
         }
+        clearWindow();
+    }
+
+    /** The window was emptied (its buffers released or passed on): nothing of it stays budgeted. */
+    private void clearWindow() {
         windowBytes = 0;
+        pinned = 0;
+        credit = 0;
         releaseBudget();
     }
 
     private void releaseBudget() {
-        long over = budgeted - windowBytes;
+        long over = budgeted - pinned - credit;
         if (over > 0) {
             exchange.budget().release(over);
-            budgeted = windowBytes;
+            budgeted -= over;
         }
     }
 

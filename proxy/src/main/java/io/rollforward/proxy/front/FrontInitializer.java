@@ -13,12 +13,13 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.rollforward.config.Limits;
+import io.rollforward.proxy.exchange.ClientOutboundBudget;
 
 /**
  * The plain client connection's pipeline:
  *
  * <pre>
- *   ConnectionLimiter -> HttpResponseEncoder -> StrictRequestDecoder -> HeaderReadTimeout
+ *   [ClientOutboundBudget] -> ConnectionLimiter -> HttpResponseEncoder -> StrictRequestDecoder -> HeaderReadTimeout
  *     -> RequestHeadValidator -> ViaLoopCheck -> IdleClose -> BodyLimit (aggregator) -> ClientRequestReceiver
  * </pre>
  *
@@ -38,6 +39,7 @@ public final class FrontInitializer extends ChannelInitializer<Channel> {
     private final ConnectionLimiter connectionLimiter;
     private final FrontDrain drain = new FrontDrain();
     private final String nodeName;
+    private final ClientOutboundBudget outboundBudget;
 
     /** A front whose loop check looks for {@code Via: ... rollforward} (tests of other rows). */
     public FrontInitializer(Limits limits, ExchangeFactory exchanges, FrontEvents events) {
@@ -46,6 +48,16 @@ public final class FrontInitializer extends ChannelInitializer<Channel> {
 
     /** @param nodeName this proxy's name in {@code Via}: a request carrying it is a loop */
     public FrontInitializer(Limits limits, ExchangeFactory exchanges, FrontEvents events, String nodeName) {
+        this(limits, exchanges, events, nodeName, null);
+    }
+
+    /**
+     * @param outboundBudget counts what each client has not read yet in the buffer budget; null:
+     *                       not counted (tests of other rows)
+     */
+    public FrontInitializer(Limits limits, ExchangeFactory exchanges, FrontEvents events, String nodeName,
+                            ClientOutboundBudget outboundBudget) {
+        this.outboundBudget = outboundBudget;
         this.nodeName = nodeName;
         this.limits = limits;
         this.exchanges = exchanges;
@@ -76,6 +88,7 @@ public final class FrontInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
+        countOutbound(p);
         p.addLast(connectionLimiter);
         drain.track(ch);
         addHttp1(p, limits);
@@ -83,8 +96,15 @@ public final class FrontInitializer extends ChannelInitializer<Channel> {
 
     /** Counts and tracks a connection of the TLS listener (its handlers follow the handshake). */
     void acceptTls(Channel ch) {
+        countOutbound(ch.pipeline());
         ch.pipeline().addLast(connectionLimiter);
         drain.track(ch);
+    }
+
+    private void countOutbound(ChannelPipeline p) {
+        if (outboundBudget != null) {
+            p.addLast(outboundBudget);
+        }
     }
 
     /** The HTTP/1.1 handlers, after the limiter (plain) or the TLS handler. */

@@ -1,6 +1,7 @@
 package io.rollforward.proxy.replica;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -30,6 +31,17 @@ import java.util.concurrent.atomic.LongAdder;
  * the replica never closes a connection just as the proxy reuses it.
  */
 public final class ReplicaPool implements AutoCloseable {
+    /**
+     * The largest socket read of a replica connection, in bytes (half Netty's default). Every read
+     * of a paused copy's socket is held until the client takes it (a master's read waits in the
+     * client's outbound buffer, a backup's in its splice window), so this is the per-connection
+     * unit of the memory bound, and a backup reserves this much of the budget before it reads on
+     * (docs/ARCHITECTURE.md, "Bounded memory"). With 1,000 slow clients at -Xmx192m, 64 KiB
+     * reads peaked at 156 MiB of direct memory, 32 KiB at 137 MiB; the price is more reads, up to
+     * ~20% more proxy CPU for many concurrent fast downloads (bench/RESULTS.md, 14:12 entry).
+     */
+    public static final int MAX_READ = 32 * 1024;
+
     private final InetSocketAddress address;
     private final Transport transport;
     private final Limits limits;
@@ -103,6 +115,7 @@ public final class ReplicaPool implements AutoCloseable {
                 .channel(transport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) limits.connectTimeout().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ))
                 .remoteAddress(address)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
