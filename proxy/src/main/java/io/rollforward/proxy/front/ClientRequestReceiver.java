@@ -18,11 +18,21 @@ import io.rollforward.proxy.exchange.ClientReply;
 import io.rollforward.proxy.exchange.Exchange;
 import io.rollforward.proxy.ordering.WriteQueueFull;
 import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 
 /**
  * Turns each whole client request into an {@link Exchange}, one at a time per connection so
  * replies leave in request order (pipelined requests wait in a short queue; past
  * {@value #MAX_PIPELINED} the connection stops reading until the queue drains).
+ *
+ * <p>A reply goes out as soon as its source answered, while the other copies (a slower or
+ * staggered backup) may still run; the connection's next request may start then, but no more than
+ * {@value #MAX_LAGGING} exchanges of one connection may have copies still running after their
+ * reply. Past that the next request waits (in the queue) for the oldest to end, so a backup that is
+ * slower than its master falls behind by a bounded number of requests, not by a growing pile of
+ * copies and connections, and stays close to in step for a roll-forward.
  *
  * <pre>
  *   client socket -> StrictRequestDecoder -> ... -> BodyLimit (aggregator) -> ClientRequestReceiver -> Exchange
@@ -39,11 +49,14 @@ import java.util.ArrayDeque;
  */
 final class ClientRequestReceiver extends ChannelInboundHandlerAdapter implements ClientReply {
     static final int MAX_PIPELINED = 16;
+    /** Replied exchanges of one connection whose other copies may still be running. */
+    static final int MAX_LAGGING = 4;
 
     private final ExchangeFactory exchanges;
     private final FrontEvents events;
     private final FrontDrain drain;
     private final ArrayDeque<FullHttpRequest> queued = new ArrayDeque<>();
+    private final Set<Exchange> unfinished = Collections.newSetFromMap(new IdentityHashMap<>());
     private ChannelHandlerContext ctx;
     private Exchange current;
     private boolean closing;
@@ -66,7 +79,7 @@ final class ClientRequestReceiver extends ChannelInboundHandlerAdapter implement
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (current != null) {
+        if (current != null || !queued.isEmpty() || unfinished.size() > MAX_LAGGING) {
             queued.add(request);
             if (queued.size() >= MAX_PIPELINED) {
                 ctx.channel().config().setAutoRead(false);
@@ -158,6 +171,7 @@ final class ClientRequestReceiver extends ChannelInboundHandlerAdapter implement
             return;
         }
         current = exchange;
+        unfinished.add(exchange);
         exchange.start();
     }
 
@@ -178,13 +192,26 @@ final class ClientRequestReceiver extends ChannelInboundHandlerAdapter implement
             }
             return;
         }
+        startQueued();
+    }
+
+    @Override
+    public void finished(Exchange exchange) {
+        if (unfinished.remove(exchange) && current == null && !closing) {
+            startQueued(); // a request may have waited for a lagging copy to end
+        }
+    }
+
+    /** The next queued request, when no reply is in progress and few enough copies lag behind. */
+    private void startQueued() {
+        if (current != null || queued.isEmpty() || unfinished.size() > MAX_LAGGING) {
+            return;
+        }
         FullHttpRequest next = queued.poll();
         if (!ctx.channel().config().isAutoRead() && queued.size() < MAX_PIPELINED / 2) {
             ctx.channel().config().setAutoRead(true);
         }
-        if (next != null) {
-            start(next);
-        }
+        start(next);
     }
 
     @Override
