@@ -58,6 +58,8 @@ public final class RingPolicy {
      */
     private final Set<String> displaced = new HashSet<>();
     private boolean merged;
+    /** VIPs a merge took from a holder to give them to another: the move is counted as a merge. */
+    private final Set<String> releasedAtMerge = new HashSet<>();
 
     public RingPolicy(List<VipHome> vips, int memberCount, RingConfig.Quorum quorum, RingConfig.Failback failback,
                       Duration failbackDelay, LongSupplier nanoClock) {
@@ -138,6 +140,18 @@ public final class RingPolicy {
             return Optional.empty();
         }
         List<VipMove> moves = new ArrayList<>();
+        for (VipHome v : vips) {
+            if (!next.containsKey(v.vip())) {
+                // released first, to move next: after a merge the holder may be one the other side
+                // chose, unknown to this coordinator; the move is counted from the member that has it
+                reportedHolder(v.vip()).ifPresent(holder -> {
+                    lastHolder.put(v.vip(), holder);
+                    if (merged) {
+                        releasedAtMerge.add(v.vip());
+                    }
+                });
+            }
+        }
         for (Map.Entry<String, String> e : next.entrySet()) {
             String vip = e.getKey();
             String to = e.getValue();
@@ -149,6 +163,7 @@ public final class RingPolicy {
             moves.add(new VipMove(vip, from, to, cause));
             lastHolder.put(vip, to);
             orphaned.remove(vip);
+            releasedAtMerge.remove(vip);
             if (to.equals(home(vip).orElse(null))) {
                 requested.remove(vip);
                 displaced.remove(vip);
@@ -161,12 +176,22 @@ public final class RingPolicy {
         return Optional.of(new Decision(next, moves));
     }
 
+    /** A member in the view that reports holding {@code vip} now. */
+    private Optional<String> reportedHolder(String vip) {
+        return view.stream()
+                .filter(m -> reports.containsKey(m) && reports.get(m).held().contains(vip))
+                .findFirst();
+    }
+
     private VipMove.Cause cause(String vip, String from, String to) {
         if (from == null) {
             return VipMove.Cause.START;
         }
         if (orphaned.contains(vip) || !view.contains(from)) {
             return VipMove.Cause.TAKEOVER;
+        }
+        if (releasedAtMerge.contains(vip)) {
+            return VipMove.Cause.MERGE;
         }
         if (to.equals(home(vip).orElse(null))) {
             if (!displaced.contains(vip)) {

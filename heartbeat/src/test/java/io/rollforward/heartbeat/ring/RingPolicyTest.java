@@ -91,6 +91,13 @@ class RingPolicyTest {
                 auto("a merge before the other side reported: nothing moves until it has",
                         "view d; settle; holds a=v1,v4; holds b=v2; holds c=v3; quiet a,b,c; merge d,a,b,c; settle;"
                                 + " expect v1=- v2=- v3=- v4=-; heard a,b,c; settle; expect v1=a v2=b v3=c v4=d;"
+                                + " never-twice"),
+                // Seen in RingNetnsTest's 3|1 merge: the merged view's coordinator had been the
+                // minority; the majority had given v4 to c meanwhile. v4 going home from c is a move,
+                // counted from the member that reports holding it, not from the coordinator's memory.
+                auto("a move after a merge is counted from the holder reported, not the one remembered",
+                        up + "view d; settle; expect v1=- v2=- v3=- v4=-; moved ; holds a=v1; holds b=v2;"
+                                + " holds c=v3,v4; merge d,a,b,c; settle; expect v1=a v2=b v3=c v4=d; moved v4:merge;"
                                 + " never-twice"));
     }
 
