@@ -79,14 +79,11 @@ final class ClientRequestReceiver extends ChannelInboundHandlerAdapter implement
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (current != null || !queued.isEmpty() || unfinished.size() > MAX_LAGGING) {
-            queued.add(request);
-            if (queued.size() >= MAX_PIPELINED) {
-                ctx.channel().config().setAutoRead(false);
-            }
-            return;
+        queued.add(request); // in turn: after the reply in progress, and with few enough copies lagging
+        if (queued.size() >= MAX_PIPELINED) {
+            ctx.channel().config().setAutoRead(false);
         }
-        start(request);
+        startQueued();
     }
 
     private void reject(Throwable cause) {
