@@ -8,6 +8,7 @@
 #   (tls: nginx, HAProxy and Rollforward terminating TLS, h2load + wrk over HTTPS; lib/tls.sh)
 #
 # Settings (environment): ROUNDS=3 DURATION=10s WARMUP=10s CONNECTIONS=64 THREADS=2
+#   JIT_STEP=10s JIT_QUIET=0.03 JIT_SETTLE_MAX=120s (JVM targets: more warm-up until the JIT settles)
 #   TARGETS="apache-direct nginx-proxy nginx-mirror haproxy rollforward-mirror rollforward-single"
 #   SIZES="1k 64k"  FAILOVER_TARGETS="rollforward-mirror nginx-failover haproxy"
 #   FAILOVER_SECONDS=20 KILL_AT=5 FAILOVER_CONNECTIONS=50 SLOW_MS=200
@@ -28,7 +29,8 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(dirname "$BENCH_DIR")
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10s}
-WARMUP=${WARMUP:-10s}  # long enough for the JVM targets to be JIT-compiled before measuring
+WARMUP=${WARMUP:-10s}  # every target; the JVM targets then until their JIT settles:
+JIT_STEP=${JIT_STEP:-10s} JIT_QUIET=${JIT_QUIET:-0.03} JIT_SETTLE_MAX=${JIT_SETTLE_MAX:-120s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 TARGETS=${TARGETS:-"apache-direct nginx-proxy nginx-mirror haproxy rollforward-mirror rollforward-single"}

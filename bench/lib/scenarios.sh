@@ -87,6 +87,41 @@ describe_machine() {
   echo "- client, proxies and both origins share these $(nproc) cpus"
 }
 
+# The JVM targets' JIT compiler threads, by name ("C2 CompilerThre", "C1 CompilerThre").
+JIT_THREADS='^C[12] CompilerThre'
+
+# jit_seconds TARGET: CPU seconds the target's JIT compilers used so far (0 for a target not on a JVM).
+jit_seconds() {
+  case $1 in
+    rollforward-*) python3 "$BENCH_DIR/tools/cpu_seconds.py" --threads "$JIT_THREADS" $(pids_of "$1") ;;
+    *) echo 0 ;;
+  esac
+}
+
+# settle_jit TARGET WRK_ARGS...: after the warm-up, a JVM target keeps taking the warm-up load in
+# JIT_STEP steps until its compilers used under JIT_QUIET of its CPU in the last step, or
+# JIT_SETTLE_MAX seconds passed. A proxy runs for days: what is measured is its compiled code,
+# not the compiler (here C2 still took 20 % of the proxy's CPU 15 s into a load, 1 % after 40 s).
+settle_jit() {
+  local target=$1 waited=0 step=${JIT_STEP%s} j0 p0 share
+  shift
+  case $target in rollforward-*) ;; *) return 0 ;; esac
+  while [ "$waited" -lt "${JIT_SETTLE_MAX%s}" ]; do
+    j0=$(jit_seconds "$target"); p0=$(proxy_cpu_seconds "$target")
+    run_wrk "$OUT/jit-settle-$target.txt" "$@" -d "${step}s"
+    waited=$((waited + step))
+    share=$(awk -v j="$(jit_seconds "$target")" -v j0="$j0" -v p="$(proxy_cpu_seconds "$target")" -v p0="$p0" \
+      'BEGIN {d = p - p0; printf "%.3f", (d > 0 ? (j - j0) / d : 0)}')
+    if awk -v s="$share" -v q="$JIT_QUIET" 'BEGIN {exit !(s < q)}'; then
+      log "$target: JIT settled ${waited}s after the warm-up (compilers $share of its CPU in the last ${step}s)"
+      echo "$target $waited $share settled" >> "$OUT/jit-settle.txt"
+      return 0
+    fi
+  done
+  log "$target: JIT not settled after ${waited}s more warm-up (compilers $share of its CPU); measuring anyway"
+  echo "$target $waited $share not-settled" >> "$OUT/jit-settle.txt"
+}
+
 # ---------------------------------------------------------------- throughput / latency
 run_throughput() {
   local size target round live=()
@@ -97,14 +132,15 @@ run_throughput() {
     for target in "${live[@]}"; do
       log "warm-up $target $size ($WARMUP)"
       run_wrk "$OUT/warmup-$size-$target.txt" -t "$THREADS" -c "$CONNECTIONS" -d "$WARMUP" "$(url_of "$target")/$size.bin"
+      settle_jit "$target" -t "$THREADS" -c "$CONNECTIONS" "$(url_of "$target")/$size.bin"
     done
     # Interleaved (A B C A B C ...) so slow drift of a noisy machine hits every target alike.
     for round in $(seq "$ROUNDS"); do
       for target in "${live[@]}"; do
         log "round $round/$ROUNDS $target $size ($DURATION)"
-        local m0 b0 proxy0 origins0 file="$OUT/tput-$size-$target-r$round.txt"
+        local m0 b0 proxy0 origins0 jit0 file="$OUT/tput-$size-$target-r$round.txt"
         m0=$(accesses "$MASTER_PORT"); b0=$(accesses "$BACKUP_PORT")
-        proxy0=$(proxy_cpu_seconds "$target"); origins0=$(origins_cpu_seconds)
+        proxy0=$(proxy_cpu_seconds "$target"); origins0=$(origins_cpu_seconds); jit0=$(jit_seconds "$target")
         echo "wrk -t $THREADS -c $CONNECTIONS -d $DURATION --latency $(url_of "$target")/$size.bin" >> "$OUT/commands.txt"
         python3 "$BENCH_DIR/tools/cpu_seconds.py" --run wrk -t "$THREADS" -c "$CONNECTIONS" -d "$DURATION" \
           --latency "$(url_of "$target")/$size.bin" > "$file" 2>&1 &
@@ -119,7 +155,8 @@ run_throughput() {
         wait "$wrk_pid" || log "wrk exited non-zero, see $file"
         [ -z "$origin_conns" ] || echo "$origin_conns" >> "$file"
         echo "CPU_SECONDS proxy=$(awk -v a="$(proxy_cpu_seconds "$target")" -v b="$proxy0" 'BEGIN {print a - b}')" \
-             "origins=$(awk -v a="$(origins_cpu_seconds)" -v b="$origins0" 'BEGIN {print a - b}')" >> "$file"
+             "origins=$(awk -v a="$(origins_cpu_seconds)" -v b="$origins0" 'BEGIN {print a - b}')" \
+             "jit=$(awk -v a="$(jit_seconds "$target")" -v b="$jit0" 'BEGIN {print a - b}')" >> "$file"
         echo "ORIGIN_REQUESTS master=$(( $(accesses "$MASTER_PORT") - m0 - 1 )) backup=$(( $(accesses "$BACKUP_PORT") - b0 - 1 ))" \
           >> "$file"
       done
@@ -128,7 +165,9 @@ run_throughput() {
   echo "### Throughput and latency"
   echo
   echo "wrk -t $THREADS -c $CONNECTIONS -d $DURATION --latency, $ROUNDS interleaved rounds after a $WARMUP warm-up" \
-       "per target; origins are the same two Apache instances for every target."
+       "per target (the JVM targets then in ${JIT_STEP} steps until their JIT compilers used under $JIT_QUIET of" \
+       "their CPU, at most $JIT_SETTLE_MAX: $(awk '{printf "%s%s +%ss (%s)", NR > 1 ? ", " : "", $1, $2, $4}' "$OUT/jit-settle.txt" 2>/dev/null));" \
+       "origins are the same two Apache instances for every target."
   python3 "$BENCH_DIR/tools/throughput_report.py" "$OUT" $TARGETS
   echo
 }
@@ -150,6 +189,7 @@ run_latency() {
     for target in "${live[@]}"; do
       log "latency warm-up $target $size ($WARMUP, wrk -c 4)"
       run_wrk "$OUT/latency-warmup-$size-$target.txt" -t 1 -c 4 -d "$WARMUP" "$(url_of "$target")/$size.bin"
+      settle_jit "$target" -t 1 -c 4 "$(url_of "$target")/$size.bin"
     done
     for round in $(seq "$LATENCY_ROUNDS"); do
       specs=()

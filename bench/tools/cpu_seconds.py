@@ -9,8 +9,13 @@ subtract. Prints one number.
 
 usage: cpu_seconds.py --run CMD ARG...   runs CMD and prints, on stderr after it exits, the line
 "CLIENT_CPU_SECONDS <s>" with the CPU time CMD and its children used; exits with CMD's status.
+
+usage: cpu_seconds.py --threads REGEX PID...   CPU seconds of those processes' threads whose name
+matches REGEX (e.g. '^C[12] CompilerThre' for a JVM's JIT compilers; a thread that ended is not
+counted, so take both readings while the process runs).
 """
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -43,7 +48,32 @@ def group_members(pgid):
     return members
 
 
+def thread_seconds(pid, pattern):
+    total = 0.0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                text = f.read()
+        except OSError:
+            continue  # ended while we looked
+        name = text[text.index("(") + 1:text.rindex(")")]
+        if pattern.search(name):
+            fields = text[text.rindex(")") + 2:].split()
+            total += (int(fields[11]) + int(fields[12])) / TICK
+    return total
+
+
 def main(args):
+    if args and args[0] == "--threads":
+        pattern = re.compile(args[1])
+        total = 0.0
+        for pid in args[2:]:
+            try:
+                total += thread_seconds(pid, pattern)
+            except OSError:
+                pass
+        print(f"{total:.3f}")
+        return 0
     if args and args[0] == "--run":
         status = subprocess.call(args[1:])
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -7,7 +7,8 @@ median req/s over the median of apache-direct and of nginx-mirror (the closest e
 "copy every request to a second server" setup).
 
 CPU per request (microseconds, median of rounds) splits the machine's work between the proxy's
-processes, both Apache origins and the wrk client; "cpus busy" is their sum times req/s (2.0 = both
+processes (the JVM's JIT compiler threads shown apart too, as part of it), both Apache origins and
+the wrk client; "cpus busy" is their sum times req/s (2.0 = both
 cores saturated by this benchmark alone). Because everything shares the same cores, a proxy's
 throughput is bounded by "req/s if the proxy cost nothing": req/s x all / (all - proxy), the
 ceiling a zero-cost proxy with the same origins and client would reach on this machine.
@@ -41,7 +42,7 @@ def parse(path):
     errors = (sum(int(x) for x in sock.groups()) if sock else 0) + (int(non2xx.group(1)) if non2xx else 0)
     served = re.search(r"^\s+(\d+) requests in", text, re.M)
     origins = re.search(r"ORIGIN_REQUESTS master=(-?\d+) backup=(-?\d+)", text)
-    cpu = re.search(r"CPU_SECONDS proxy=([\d.e-]+) origins=([\d.e-]+)", text)
+    cpu = re.search(r"CPU_SECONDS proxy=([\d.e-]+) origins=([\d.e-]+)(?: jit=([\d.e-]+))?", text)
     client_cpu = re.search(r"CLIENT_CPU_SECONDS ([\d.]+)", text)
     conns = re.search(r"ORIGIN_CONNECTIONS master=(\d+) backup=(\d+)", text)
     if not (rps and p50 and p99):
@@ -49,9 +50,11 @@ def parse(path):
     n = int(served.group(1)) if served else 0
     # Share of client requests that reached the backup too: 1.0 for a working mirror.
     copied = int(origins.group(2)) / n if origins and n else None
-    # CPU microseconds per client request: proxy, origins, client.
+    # CPU microseconds per client request: proxy, origins, client, and the proxy's JIT compilers
+    # (part of the proxy's figure).
     per_request = (float(cpu.group(1)) * 1e6 / n, float(cpu.group(2)) * 1e6 / n,
-                   float(client_cpu.group(1)) * 1e6 / n) if cpu and client_cpu and n else None
+                   float(client_cpu.group(1)) * 1e6 / n,
+                   float(cpu.group(3) or 0) * 1e6 / n) if cpu and client_cpu and n else None
     return (float(rps.group(1)), to_ms(p50.group(1)), to_ms(p99.group(1)), errors, copied, per_request,
             (int(conns.group(1)), int(conns.group(2))) if conns else None)
 
@@ -75,7 +78,7 @@ def main():
                 medians[target] = (statistics.median(r[0] for r in good), statistics.median(r[1] for r in good),
                                    statistics.median(r[2] for r in good), sum(r[3] for r in good), len(good), len(runs),
                                    statistics.median(copied) if copied else None,
-                                   tuple(statistics.median(c[i] for c in cpu) for i in range(3)) if cpu else None,
+                                   tuple(statistics.median(c[i] for c in cpu) for i in range(4)) if cpu else None,
                                    next((r[6] for r in reversed(good) if r[6]), None))
             else:
                 medians[target] = None
@@ -101,14 +104,14 @@ def print_cpu(size, targets, medians):
     if not rows:
         return
     print(f"\n**{size}B file: CPU per request** (microseconds, median of rounds)\n")
-    print("| target | proxy | origins | client | all | cpus busy | req/s if the proxy cost nothing "
-          "| connections to master / backup |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| target | proxy | of which JIT compiler | origins | client | all | cpus busy "
+          "| req/s if the proxy cost nothing | connections to master / backup |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for target, m in rows:
-        proxy, origins, client = m[7]
+        proxy, origins, client, jit = m[7]
         total = proxy + origins + client
         ceiling = f"{m[0] * total / (total - proxy):.0f}" if proxy > 0 and total > proxy else "n/a"
-        print(f"| {target} | {proxy:.0f} | {origins:.0f} | {client:.0f} | {total:.0f} "
+        print(f"| {target} | {proxy:.0f} | {jit:.1f} | {origins:.0f} | {client:.0f} | {total:.0f} "
               f"| {m[0] * total / 1e6:.2f} | {ceiling} | {'%d / %d' % m[8] if m[8] else 'n/a'} |")
     print_cpu_ratios(size, dict(rows))
 
