@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ByteProcessor;
 import java.util.List;
 
 /**
@@ -128,22 +129,27 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
 
     /** Looks for a line that starts with SP or HTAB right after a non-empty header line. */
     private void scanHead(ByteBuf in, int from, int to) {
-        for (int i = from; i < to; i++) {
-            byte b = in.getByte(i);
-            if (lineJustEnded && (b == ' ' || b == '\t')) {
-                folded = true;
-            }
-            if (b == '\n') {
-                lineJustEnded = lineLength > 0;
-                lineLength = 0;
-            } else {
-                lineJustEnded = false;
-                if (b != '\r') {
-                    lineLength++;
-                }
-            }
+        if (to > from) {
+            in.forEachByte(from, to - from, headScan); // one bounds and access check per call, not per byte
         }
     }
+
+    /** The state of {@link #scanHead} lives in the decoder's fields: a head may arrive in pieces. */
+    private final ByteProcessor headScan = b -> {
+        if (lineJustEnded && (b == ' ' || b == '\t')) {
+            folded = true;
+        }
+        if (b == '\n') {
+            lineJustEnded = lineLength > 0;
+            lineLength = 0;
+        } else {
+            lineJustEnded = false;
+            if (b != '\r') {
+                lineLength++;
+            }
+        }
+        return true;
+    };
 
     private void discard(ByteBuf in) {
         discarding = true;
