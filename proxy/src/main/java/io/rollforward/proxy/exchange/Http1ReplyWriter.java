@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AsciiString;
+import io.rollforward.proxy.http.HeadBytes;
 import io.rollforward.proxy.replica.ReplyHead;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
@@ -130,33 +131,26 @@ final class Http1ReplyWriter implements ReplyWriter {
     private void writeHead(ReplyHead head, String servedBy, long contentLength) {
         keepAlive = clientKeepAlive && framing != Framing.CLOSE && client.isActive() && !draining(client);
 
-        ByteBuf buf = client.alloc().buffer(head.length() + 96 + (servedByHeader == null ? 0 : servedByHeader.length()
-                + servedBy.length()));
-        buf.writeBytes(STATUS_PREFIX);
+        HeadBytes buf = HeadBytes.start().bytes(STATUS_PREFIX);
         head.writeStatusText(buf);
-        buf.writeBytes(CRLF);
+        buf.crlf();
         // the replica's field lines as received (ISO-8859-1, obs-text kept), minus the hop's own
         head.writeKeptLines(buf, servedByHeader, contentLength >= 0 ? HttpHeaderNames.CONTENT_LENGTH : null);
         if (framing == Framing.CHUNKED) {
-            buf.writeBytes(CHUNKED);
+            buf.bytes(CHUNKED);
         } else if (contentLength >= 0) {
-            buf.writeBytes(CONTENT_LENGTH);
-            ByteBufUtil.writeAscii(buf, Long.toString(contentLength));
-            buf.writeBytes(CRLF);
+            buf.bytes(CONTENT_LENGTH).decimal(contentLength).crlf();
         }
         if (!keepAlive) {
-            buf.writeBytes(CLOSE);
+            buf.bytes(CLOSE);
         } else if (http10) {
-            buf.writeBytes(KEEP_ALIVE);
+            buf.bytes(KEEP_ALIVE);
         }
         if (servedByHeader != null) {
-            ByteBufUtil.writeAscii(buf, servedByHeader);
-            buf.writeBytes(COLON_SP);
-            ByteBufUtil.writeAscii(buf, servedBy);
-            buf.writeBytes(CRLF);
+            buf.field(servedByHeader, servedBy);
         }
-        buf.writeBytes(CRLF);
-        out.write(buf, out.voidPromise());
+        buf.crlf();
+        out.write(buf.toBuffer(client.alloc()), out.voidPromise());
     }
 
     /** Writes a piece of the body (ownership passes here; not flushed). */

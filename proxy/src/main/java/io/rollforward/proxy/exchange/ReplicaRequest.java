@@ -2,13 +2,13 @@ package io.rollforward.proxy.exchange;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.AsciiString;
+import io.rollforward.proxy.http.HeadBytes;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URI;
@@ -93,20 +93,13 @@ final class ReplicaRequest {
      * {@code retainedDuplicate()} of it; the caller owns the result.
      */
     ByteBuf encode(ByteBufAllocator alloc) {
-        ByteBuf head = alloc.buffer(256 + 32 * headers.size());
-        ByteBufUtil.writeAscii(head, method.asciiName());
-        head.writeByte(' ');
-        ByteBufUtil.writeUtf8(head, uri); // the decoder admitted only visible ASCII in the target
-        head.writeBytes(HTTP11_CRLF);
+        HeadBytes h = HeadBytes.start().ascii(method.asciiName()).ascii(" ").ascii(uri).bytes(HTTP11_CRLF);
         Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
         while (it.hasNext()) {
-            Map.Entry<CharSequence, CharSequence> h = it.next();
-            ByteBufUtil.writeAscii(head, h.getKey());
-            head.writeByte(':').writeByte(' ');
-            ByteBufUtil.writeAscii(head, h.getValue()); // ISO-8859-1 as received (obs-text kept)
-            head.writeByte('\r').writeByte('\n');
+            Map.Entry<CharSequence, CharSequence> field = it.next();
+            h.field(field.getKey(), field.getValue()); // ISO-8859-1 as received (obs-text kept)
         }
-        head.writeByte('\r').writeByte('\n');
+        ByteBuf head = h.crlf().toBuffer(alloc);
         if (!body.isReadable()) {
             return head;
         }

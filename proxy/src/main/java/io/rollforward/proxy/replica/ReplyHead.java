@@ -1,11 +1,11 @@
 package io.rollforward.proxy.replica;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.AsciiString;
+import io.rollforward.proxy.http.HeadBytes;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -140,10 +140,10 @@ public final class ReplyHead {
     }
 
     /** Writes the status code and reason phrase as received (without the CRLF). */
-    public void writeStatusText(ByteBuf out) {
-        out.writeBytes(bytes, statusTextStart, statusTextEnd - statusTextStart);
+    public void writeStatusText(HeadBytes out) {
+        out.bytes(bytes, statusTextStart, statusTextEnd - statusTextStart);
         if (statusTextEnd - statusTextStart == 3) {
-            out.writeByte(' '); // no reason phrase: the SP before it is still required (RFC 9112 §4)
+            out.ascii(" "); // no reason phrase: the SP before it is still required (RFC 9112 §4)
         }
     }
 
@@ -151,7 +151,7 @@ public final class ReplyHead {
      * Writes every field line not dropped ({@link #dropFromReply}) nor named {@code alsoDrop}
      * (null: none), as received, each ending in CRLF. Runs of kept lines are copied at once.
      */
-    public void writeKeptLines(ByteBuf out, AsciiString servedBy, AsciiString alsoDrop) {
+    public void writeKeptLines(HeadBytes out, AsciiString servedBy, AsciiString alsoDrop) {
         int runStart = -1;
         int runEnd = -1;
         for (int i = 0; i < count; i++) {
@@ -163,7 +163,7 @@ public final class ReplyHead {
                 continue;
             }
             if (runStart >= 0) {
-                out.writeBytes(bytes, runStart, runEnd - runStart);
+                out.bytes(bytes, runStart, runEnd - runStart);
                 runStart = -1;
             }
             if (drop) {
@@ -173,12 +173,11 @@ public final class ReplyHead {
                 runStart = at(i, NAME_START);
                 runEnd = lineEnd;
             } else { // a bare LF ends the line: write it with CRLF
-                out.writeBytes(bytes, at(i, NAME_START), at(i, VALUE_END) - at(i, NAME_START));
-                out.writeShort(('\r' << 8) | '\n');
+                out.bytes(bytes, at(i, NAME_START), at(i, VALUE_END) - at(i, NAME_START)).crlf();
             }
         }
         if (runStart >= 0) {
-            out.writeBytes(bytes, runStart, runEnd - runStart);
+            out.bytes(bytes, runStart, runEnd - runStart);
         }
     }
 
