@@ -3,10 +3,12 @@ package io.rollforward.proxy.exchange;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.rollforward.config.ClusterConfig;
 import io.rollforward.config.ForwardedConfig;
 import io.rollforward.config.RollforwardConfig;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -35,12 +37,27 @@ public final class ForwardedHeaders {
     /** The comment of this proxy's {@code Via} element; the loop check looks for it too. */
     public static final String VIA_COMMENT = "(rollforward)";
 
+    /** Each event loop's last client address and its text: a connection sends many requests. */
+    private static final FastThreadLocal<Object[]> LAST_PEER = new FastThreadLocal<>() {
+        @Override
+        protected Object[] initialValue() {
+            return new Object[2];
+        }
+    };
+
     private final String nodeName;
     private final ForwardedConfig config;
+    /** This proxy's Via element for HTTP/1.1, the common case, made once. */
+    private final String via11;
 
     public ForwardedHeaders(String nodeName, ForwardedConfig config) {
         this.nodeName = nodeName;
         this.config = config;
+        this.via11 = element(HttpVersion.HTTP_1_1);
+    }
+
+    private String element(HttpVersion received) {
+        return received.majorVersion() + "." + received.minorVersion() + " " + nodeName + " " + VIA_COMMENT;
     }
 
     public static ForwardedHeaders from(RollforwardConfig config) {
@@ -62,7 +79,7 @@ public final class ForwardedHeaders {
      * {@code peer} over {@code scheme} ({@code http}, or {@code https} on the TLS front).
      */
     void apply(HttpHeaders h, HttpVersion received, SocketAddress peer, String scheme) {
-        String via = received.majorVersion() + "." + received.minorVersion() + " " + nodeName + " " + VIA_COMMENT;
+        String via = HttpVersion.HTTP_1_1.equals(received) ? via11 : element(received);
         String priorVia = h.get(VIA);
         h.set(VIA, priorVia == null || priorVia.isBlank() ? via : priorVia + ", " + via);
 
@@ -71,12 +88,21 @@ public final class ForwardedHeaders {
         String priorFor = trusted ? h.get(X_FORWARDED_FOR) : null;
         h.remove(X_FORWARDED_FOR);
         if (peer instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            String ip = inet.getAddress().getHostAddress();
+            String ip = text(inet.getAddress());
             h.set(X_FORWARDED_FOR, priorFor == null || priorFor.isBlank() ? ip : priorFor + ", " + ip);
         }
         if (!trusted || !h.contains(X_FORWARDED_PROTO)) {
             h.set(X_FORWARDED_PROTO, scheme);
         }
+    }
+
+    private static String text(InetAddress address) {
+        Object[] last = LAST_PEER.get();
+        if (!address.equals(last[0])) {
+            last[0] = address;
+            last[1] = address.getHostAddress();
+        }
+        return (String) last[1];
     }
 
     /** Read from the kernel rather than looked up: {@code InetAddress.getLocalHost()} may ask DNS. */
