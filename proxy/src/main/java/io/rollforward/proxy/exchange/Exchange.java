@@ -96,7 +96,7 @@ public final class Exchange implements ReplyChoice.Actions {
         // in full, so the client got the source's body (spliced: a prefix of equal CRC, then its rest)
         if (compareBytes > 0) {
             for (ReplicaCall c : calls) {
-                c.sampleBody(compareBytes);
+                c.sampleBody(compareBytes, settings.divergenceRules().samplesPrefix());
             }
         }
         this.writer = io.rollforward.proxy.front.FrontProtocol.isHttp2(client)

@@ -140,9 +140,9 @@ final class ReplicaCall implements ResponseSink {
         ticket = place;
     }
 
-    /** Keep the first {@code limit} body bytes for the comparison of replies. */
-    void sampleBody(long limit) {
-        sample = new BodySample(limit);
+    /** Keep the first {@code limit} body bytes for the comparison of replies ({@link BodySample}). */
+    void sampleBody(long limit, boolean prefix) {
+        sample = new BodySample(limit, prefix);
     }
 
     BodySample sample() {

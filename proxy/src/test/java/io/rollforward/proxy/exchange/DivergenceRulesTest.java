@@ -34,6 +34,54 @@ class DivergenceRulesTest {
         return c.getValue();
     }
 
+    /** Both bodies through the samples an exchange keeps (in 1000-byte pieces), then compared. */
+    private static DivergenceRules.BodyDifference compareSampled(DivergenceConfig config, long max, String a, String b) {
+        DivergenceRules rules = new DivergenceRules(config, max);
+        BodySample x = sampled(rules, a);
+        BodySample y = sampled(rules, b);
+        return rules.compareBodies(x.body(), crc(a), y.body(), crc(b));
+    }
+
+    private static BodySample sampled(DivergenceRules rules, String body) {
+        BodySample sample = new BodySample(rules.sampleLimit(), rules.samplesPrefix());
+        sample.expect(body.length());
+        for (int from = 0; from < body.length(); from += 1000) {
+            ByteBuf piece = Unpooled.copiedBuffer(body.substring(from, Math.min(body.length(), from + 1000)),
+                    StandardCharsets.ISO_8859_1);
+            sample.add(piece);
+            piece.release();
+        }
+        return sample;
+    }
+
+    @Test
+    void withoutRulesOnlyTheFirstBytesAreKeptAndADifferenceThereIsNamedExactly() {
+        String a = "x".repeat(10_000);
+        String early = a.substring(0, 100) + "y" + a.substring(101);
+        String late = a.substring(0, 6000) + "y" + a.substring(6001);
+        DivergenceRules rules = new DivergenceRules(DivergenceConfig.DEFAULT, 64 * 1024);
+        assertThat(rules.samplesPrefix()).isTrue();
+        assertThat(rules.sampleLimit()).isEqualTo(DivergenceRules.EXCERPT_WINDOW);
+        assertThat(sampled(rules, a).body().readableBytes()).isEqualTo(DivergenceRules.EXCERPT_WINDOW);
+
+        assertThat(compareSampled(DivergenceConfig.DEFAULT, 64 * 1024, a, a)).isNull();
+        assertThat(compareSampled(DivergenceConfig.DEFAULT, 64 * 1024, a, early).offset()).isEqualTo(100);
+        DivergenceRules.BodyDifference beyond = compareSampled(DivergenceConfig.DEFAULT, 64 * 1024, a, late);
+        assertThat(beyond.offset()).isEqualTo(-1);
+        assertThat(beyond.describe(true)).isEqualTo("body crc32c " + Long.toHexString(crc(a)) + " (the first 4096 bytes the same)");
+        assertThat(beyond.describe(false)).isEqualTo("body crc32c " + Long.toHexString(crc(late)));
+    }
+
+    @Test
+    void withRulesWholeBodiesUpToMaxCompareBodyAreKept() {
+        DivergenceRules rules = new DivergenceRules(TS, 64 * 1024);
+        assertThat(rules.samplesPrefix()).isFalse();
+        assertThat(rules.sampleLimit()).isEqualTo(64 * 1024);
+        String a = "{\"ts\":1,\"pad\":\"" + "p".repeat(9000) + "\"}";
+        assertThat(sampled(rules, a).body().readableBytes()).isEqualTo(a.length());
+        assertThat(compareSampled(TS, 64 * 1024, a, a.replace("\"ts\":1", "\"ts\":2"))).isNull();
+    }
+
     @Test
     void aTimestampBlankedByARuleIsNoDifference() {
         assertThat(compare(TS, 1024, "{\"ts\":1700000000123,\"n\":1}", "{\"ts\":1700000000999,\"n\":1}")).isNull();
