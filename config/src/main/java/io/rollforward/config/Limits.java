@@ -28,8 +28,10 @@ import java.time.Duration;
  *                             (default 10000)
  * @param maxQueuedWritesPerKey ordered writes waiting or running for one ordering key; one more gets 503
  *                             (default 1000)
- * @param maxCompareBody       replies up to this size are compared byte by byte (ignore-body rules,
- *                             the first differing offset); larger ones by CRC only (default 64KiB)
+ * @param maxCompareBody       with ignore-body rules, replies up to this size are kept whole and
+ *                             compared byte by byte after the rules, larger ones by CRC only; without
+ *                             rules the CRC decides and the first 4 KiB name the first differing
+ *                             offset (default 64KiB)
  */
 public record Limits(long maxRequestBody, int maxHeaderSize, int maxInitialLineLength,
                      long maxResponseBuffer, Duration headerReadTimeout, Duration idleTimeout,
