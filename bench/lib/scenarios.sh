@@ -240,6 +240,15 @@ run_streaming() {
     ensure_master "$target" || { log "streaming: $target does not serve from master, skipped"; continue; }
     port=$(port_of "$target")
     log "streaming $target: first byte of /rl/48m.bin and of /cgi-bin/sse"
+    # warm first: a JVM target's first requests run interpreted code and load classes (5-19 ms to
+    # the first byte on a fresh proxy). A wrk warm-up of small replies compiles the request and
+    # head path; a few un-recorded probes of this file follow (each leaves its copies running on
+    # the origins for a while, so only a few)
+    case $target in
+      rollforward-*) run_wrk "$OUT/stream-warmup-$target.txt" -t 1 -c 4 -d "$WARMUP" "$(url_of "$target")/1k.bin" ;;
+    esac
+    python3 "$BENCH_DIR/tools/first_bytes.py" "$port" /rl/48m.bin --repeat "$STREAM_WARMUP" --max-seconds 15 \
+      > "$OUT/ttfb-warmup-$target.json" 2>&1 || true
     echo "python3 bench/tools/first_bytes.py $port /rl/48m.bin --repeat $STREAM_REPEAT" >> "$OUT/commands.txt"
     python3 "$BENCH_DIR/tools/first_bytes.py" "$port" /rl/48m.bin --repeat "$STREAM_REPEAT" --max-seconds 15 \
       > "$OUT/ttfb-$target.json" 2>&1 || true
