@@ -248,10 +248,11 @@ run_streaming() {
       rollforward-*) run_wrk "$OUT/stream-warmup-$target.txt" -t 1 -c 4 -d "$WARMUP" "$(url_of "$target")/1k.bin" ;;
     esac
     python3 "$BENCH_DIR/tools/first_bytes.py" "$port" /rl/48m.bin --repeat "$STREAM_WARMUP" --max-seconds 15 \
-      > "$OUT/ttfb-warmup-$target.json" 2>&1 || true
-    echo "python3 bench/tools/first_bytes.py $port /rl/48m.bin --repeat $STREAM_REPEAT" >> "$OUT/commands.txt"
+      --gap "$STREAM_GAP" > "$OUT/ttfb-warmup-$target.json" 2>&1 || true
+    [ "$STREAM_GAP" = 0 ] || sleep "$STREAM_GAP"
+    echo "python3 bench/tools/first_bytes.py $port /rl/48m.bin --repeat $STREAM_REPEAT --gap $STREAM_GAP" >> "$OUT/commands.txt"
     python3 "$BENCH_DIR/tools/first_bytes.py" "$port" /rl/48m.bin --repeat "$STREAM_REPEAT" --max-seconds 15 \
-      > "$OUT/ttfb-$target.json" 2>&1 || true
+      --gap "$STREAM_GAP" > "$OUT/ttfb-$target.json" 2>&1 || true
     echo "python3 bench/tools/first_bytes.py $port '/cgi-bin/sse?n=10&ms=200' --events --repeat 3" >> "$OUT/commands.txt"
     python3 "$BENCH_DIR/tools/first_bytes.py" "$port" '/cgi-bin/sse?n=10&ms=200' --events --repeat 3 --max-seconds 15 \
       > "$OUT/sse-$target.json" 2>&1 || true

@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Time to the first byte of a reply, and for an event stream the time of each event.
 
-usage: first_bytes.py PORT PATH [--repeat N] [--events] [--max-seconds S]
+usage: first_bytes.py PORT PATH [--repeat N] [--events] [--max-seconds S] [--gap S]
 
 For each of N requests (a fresh connection each, one after the other) to 127.0.0.1:PORT: the time
 from sending the request to the end of the reply head ("head_ms") and to the first body byte
 ("first_byte_ms"). With --events (a text/event-stream): the times at which each "data:" line
 arrived, until the stream ends or S seconds pass. Without --events the connection is closed after
 the first body bytes (a big download is not read to the end). Prints one JSON line with the
-medians over the N requests and the per-request figures.
+medians over the N requests and the per-request figures. --gap S waits S seconds between
+requests: a proxy that finishes a request on its servers after the client left (Rollforward reads
+the rest of the reply) would otherwise serve the next probe while still reading the last one.
 """
 import argparse
 import json
@@ -79,9 +81,12 @@ def main():
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--events", action="store_true")
     ap.add_argument("--max-seconds", type=float, default=15)
+    ap.add_argument("--gap", type=float, default=0)
     args = ap.parse_args()
     runs = []
-    for _ in range(args.repeat):
+    for i in range(args.repeat):
+        if i > 0 and args.gap > 0:
+            time.sleep(args.gap)
         try:
             runs.append(one(args.port, args.path, args.events, args.max_seconds))
         except OSError as e:
