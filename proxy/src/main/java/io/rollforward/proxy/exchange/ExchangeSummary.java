@@ -35,7 +35,7 @@ public record ExchangeSummary(String method, String target, String protocol, Str
                               Outcome outcome, FailureCause cause, String failureDetail, long startEpochMillis,
                               long startNanos) {
         String client = peer instanceof InetSocketAddress inet && inet.getAddress() != null
-                ? inet.getAddress().getHostAddress() : "-";
+                ? AddressText.of(inet.getAddress()) : "-";
         return new ExchangeSummary(request.method().name(), request.uri(), request.protocolVersion().text(), client,
                 request.headers().get(HttpHeaderNames.REFERER), request.headers().get(HttpHeaderNames.USER_AGENT),
                 status, bodyBytes, servedBy, outcome, cause, failureDetail, startEpochMillis,

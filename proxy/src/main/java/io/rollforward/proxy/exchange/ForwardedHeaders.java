@@ -3,12 +3,10 @@ package io.rollforward.proxy.exchange;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
-import io.netty.util.concurrent.FastThreadLocal;
 import io.rollforward.config.ClusterConfig;
 import io.rollforward.config.ForwardedConfig;
 import io.rollforward.config.RollforwardConfig;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -36,14 +34,6 @@ public final class ForwardedHeaders {
     private static final Path HOSTNAME = Path.of("/proc/sys/kernel/hostname");
     /** The comment of this proxy's {@code Via} element; the loop check looks for it too. */
     public static final String VIA_COMMENT = "(rollforward)";
-
-    /** Each event loop's last client address and its text: a connection sends many requests. */
-    private static final FastThreadLocal<Object[]> LAST_PEER = new FastThreadLocal<>() {
-        @Override
-        protected Object[] initialValue() {
-            return new Object[2];
-        }
-    };
 
     private final String nodeName;
     private final ForwardedConfig config;
@@ -88,21 +78,12 @@ public final class ForwardedHeaders {
         String priorFor = trusted ? h.get(X_FORWARDED_FOR) : null;
         h.remove(X_FORWARDED_FOR);
         if (peer instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            String ip = text(inet.getAddress());
+            String ip = AddressText.of(inet.getAddress());
             h.set(X_FORWARDED_FOR, priorFor == null || priorFor.isBlank() ? ip : priorFor + ", " + ip);
         }
         if (!trusted || !h.contains(X_FORWARDED_PROTO)) {
             h.set(X_FORWARDED_PROTO, scheme);
         }
-    }
-
-    private static String text(InetAddress address) {
-        Object[] last = LAST_PEER.get();
-        if (!address.equals(last[0])) {
-            last[0] = address;
-            last[1] = address.getHostAddress();
-        }
-        return (String) last[1];
     }
 
     /** Read from the kernel rather than looked up: {@code InetAddress.getLocalHost()} may ask DNS. */
