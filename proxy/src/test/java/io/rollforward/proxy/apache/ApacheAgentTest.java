@@ -12,6 +12,7 @@ import io.rollforward.config.ReplicaConfig;
 import io.rollforward.config.Timing;
 import io.rollforward.proxy.replica.Replica;
 import io.rollforward.proxy.testing.ApacheInstance;
+import io.rollforward.proxy.testing.Closing;
 import io.rollforward.proxy.testing.ProxyUnderTest;
 import java.io.IOException;
 import java.net.URI;
@@ -64,7 +65,7 @@ class ApacheAgentTest {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         agents.forEach(p -> {
             p.destroy();
             try {
@@ -75,15 +76,7 @@ class ApacheAgentTest {
                 Thread.currentThread().interrupt();
             }
         });
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (master != null) {
-            master.close();
-        }
-        if (backup != null) {
-            backup.close();
-        }
+        Closing.inOrder(proxy, master, backup);
     }
 
     private Path secret(String name, String text) throws IOException {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.rollforward.proxy.ha.ChildProcess;
 import io.rollforward.proxy.testing.ApacheInstance;
+import io.rollforward.proxy.testing.Closing;
 import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -44,16 +45,8 @@ class ApacheBigDownloadsTest {
     private ChildProcess proxy;
 
     @AfterEach
-    void stop() throws InterruptedException {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (master != null) {
-            master.close();
-        }
-        if (backup != null) {
-            backup.close();
-        }
+    void stop() throws Exception {
+        Closing.inOrder(proxy, master, backup);
     }
 
     @Test

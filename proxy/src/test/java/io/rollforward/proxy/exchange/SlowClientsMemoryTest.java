@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.rollforward.proxy.ha.ChildProcess;
 import io.rollforward.proxy.replica.ReplicaPool;
+import io.rollforward.proxy.testing.Closing;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -67,20 +68,12 @@ class SlowClientsMemoryTest {
     private ScheduledExecutorService ticker;
 
     @AfterEach
-    void stop() throws InterruptedException {
+    void stop() throws Exception {
         if (ticker != null) {
             ticker.shutdownNow();
             ticker.awaitTermination(10, TimeUnit.SECONDS);
         }
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (master != null) {
-            master.close();
-        }
-        if (backup != null) {
-            backup.close();
-        }
+        Closing.inOrder(proxy, master, backup);
     }
 
     @Test

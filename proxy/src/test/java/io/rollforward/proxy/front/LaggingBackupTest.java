@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.rollforward.proxy.testing.Closing;
 import io.rollforward.proxy.testing.ProxyUnderTest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,16 +34,8 @@ class LaggingBackupTest {
     private ProxyUnderTest proxy;
 
     @AfterEach
-    void stop() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (master != null) {
-            master.close();
-        }
-        if (backup != null) {
-            backup.close();
-        }
+    void stop() throws Exception {
+        Closing.inOrder(proxy, master, backup);
     }
 
     @Test

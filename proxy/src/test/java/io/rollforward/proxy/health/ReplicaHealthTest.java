@@ -19,6 +19,7 @@ import io.rollforward.config.RejoinConfig;
 import io.rollforward.config.ReplicaConfig;
 import io.rollforward.config.RollforwardConfig;
 import io.rollforward.proxy.replica.Replica;
+import io.rollforward.proxy.testing.Closing;
 import io.rollforward.proxy.testing.ProxyUnderTest;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -46,13 +47,8 @@ class ReplicaHealthTest {
     private CheckOrigin master;
 
     @AfterEach
-    void stop() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (master != null) {
-            master.close();
-        }
+    void stop() throws Exception {
+        Closing.inOrder(proxy, master);
     }
 
     private static CheckConfig check(int rise, int fall) {
