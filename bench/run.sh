@@ -20,7 +20,7 @@
 #   LATENCY_TARGETS="apache-direct nginx-mirror haproxy rollforward-mirror rollforward-single"
 #   LATENCY_ROUNDS=3 LATENCY_COUNT=2000 LATENCY_WARMUP=1000
 #   STREAM_TARGETS=... STREAM_KILL_TARGETS="rollforward-mirror nginx-failover haproxy" STREAM_CLIENTS=20
-#   STREAM_REPEAT=3 STREAM_WARMUP=3 STREAM_GAP=7 RATE_LIMIT_KIBPS=8192  BIGMEM_TARGETS="rollforward-mirror nginx-mirror haproxy"
+#   STREAM_REPEAT=3 STREAM_WARMUP_GAP=0.05 STREAM_GAP=7 RATE_LIMIT_KIBPS=8192  BIGMEM_TARGETS="rollforward-mirror nginx-mirror haproxy"
 #   BIGMEM_SLOW_CLIENTS=1000 BIGMEM_SLOW_SECONDS=25
 # See bench/README.md for what each scenario measures.
 set -euo pipefail
@@ -56,7 +56,7 @@ STREAM_TARGETS=${STREAM_TARGETS:-"apache-direct nginx-proxy nginx-mirror haproxy
 STREAM_KILL_TARGETS=${STREAM_KILL_TARGETS:-"rollforward-mirror nginx-failover haproxy"}
 STREAM_CLIENTS=${STREAM_CLIENTS:-20}
 STREAM_REPEAT=${STREAM_REPEAT:-3}
-STREAM_WARMUP=${STREAM_WARMUP:-3}  # un-recorded first-byte probes per target before the measured ones
+STREAM_WARMUP_GAP=${STREAM_WARMUP_GAP:-0.05}  # seconds between the warm-up's first-byte probes (of /rl/8m.bin)
 STREAM_GAP=${STREAM_GAP:-7}  # seconds between first-byte probes: Rollforward reads a left 48 MiB reply to its end (6 s)
 RATE_LIMIT_KIBPS=${RATE_LIMIT_KIBPS:-8192}
 BIGMEM_TARGETS=${BIGMEM_TARGETS:-"rollforward-mirror nginx-mirror haproxy"}

@@ -98,17 +98,18 @@ jit_seconds() {
   esac
 }
 
-# settle_jit TARGET WRK_ARGS...: after the warm-up, a JVM target keeps taking the warm-up load in
-# JIT_STEP steps until its compilers used under JIT_QUIET of its CPU in the last step, or
-# JIT_SETTLE_MAX seconds passed. A proxy runs for days: what is measured is its compiled code,
-# not the compiler (here C2 still took 20 % of the proxy's CPU 15 s into a load, 1 % after 40 s).
+# settle_jit TARGET LOAD...: after the warm-up, a JVM target keeps taking the warm-up load (the
+# command LOAD..., one step of about JIT_STEP: jit_wrk_step or stream_probe_step) until its
+# compilers used under JIT_QUIET of its CPU in the last step, or JIT_SETTLE_MAX seconds passed. A
+# proxy runs for days: what is measured is its compiled code, not the compiler (here C2 still took
+# 20 % of the proxy's CPU 15 s into a load, 1 % after 40 s).
 settle_jit() {
   local target=$1 waited=0 step=${JIT_STEP%s} j0 p0 share
   shift
   case $target in rollforward-*) ;; *) return 0 ;; esac
   while [ "$waited" -lt "${JIT_SETTLE_MAX%s}" ]; do
     j0=$(jit_seconds "$target"); p0=$(proxy_cpu_seconds "$target")
-    run_wrk "$OUT/jit-settle-$target.txt" "$@" -d "${step}s"
+    "$@"
     waited=$((waited + step))
     share=$(awk -v j="$(jit_seconds "$target")" -v j0="$j0" -v p="$(proxy_cpu_seconds "$target")" -v p0="$p0" \
       'BEGIN {d = p - p0; printf "%.3f", (d > 0 ? (j - j0) / d : 0)}')
@@ -122,6 +123,9 @@ settle_jit() {
   echo "$target $waited $share not-settled" >> "$OUT/jit-settle.txt"
 }
 
+# jit_wrk_step WRK_ARGS...: one settle_jit step of wrk load
+jit_wrk_step() { run_wrk "$OUT/jit-settle.wrk.txt" "$@" -d "$JIT_STEP"; }
+
 # ---------------------------------------------------------------- throughput / latency
 run_throughput() {
   local size target round live=()
@@ -132,7 +136,7 @@ run_throughput() {
     for target in "${live[@]}"; do
       log "warm-up $target $size ($WARMUP)"
       run_wrk "$OUT/warmup-$size-$target.txt" -t "$THREADS" -c "$CONNECTIONS" -d "$WARMUP" "$(url_of "$target")/$size.bin"
-      settle_jit "$target" -t "$THREADS" -c "$CONNECTIONS" "$(url_of "$target")/$size.bin"
+      settle_jit "$target" jit_wrk_step -t "$THREADS" -c "$CONNECTIONS" "$(url_of "$target")/$size.bin"
     done
     # Interleaved (A B C A B C ...) so slow drift of a noisy machine hits every target alike.
     for round in $(seq "$ROUNDS"); do
@@ -189,7 +193,7 @@ run_latency() {
     for target in "${live[@]}"; do
       log "latency warm-up $target $size ($WARMUP, wrk -c 4)"
       run_wrk "$OUT/latency-warmup-$size-$target.txt" -t 1 -c 4 -d "$WARMUP" "$(url_of "$target")/$size.bin"
-      settle_jit "$target" -t 1 -c 4 "$(url_of "$target")/$size.bin"
+      settle_jit "$target" jit_wrk_step -t 1 -c 4 "$(url_of "$target")/$size.bin"
     done
     for round in $(seq "$LATENCY_ROUNDS"); do
       specs=()
@@ -240,15 +244,21 @@ run_streaming() {
     ensure_master "$target" || { log "streaming: $target does not serve from master, skipped"; continue; }
     port=$(port_of "$target")
     log "streaming $target: first byte of /rl/48m.bin and of /cgi-bin/sse"
-    # warm first: a JVM target's first requests run interpreted code and load classes (5-19 ms to
-    # the first byte on a fresh proxy). A wrk warm-up of small replies compiles the request and
-    # head path; a few un-recorded probes of this file follow (each leaves its copies running on
-    # the origins for a while, so only a few)
+    # warm first, on the probe's own path. A JVM target's first requests run interpreted code: a
+    # fresh proxy gives its first byte 5-19 ms late, and one warmed only by keep-alive wrk load
+    # still 4-7 ms, because a probe's per-connection code (accept, pipeline, a new connection to
+    # each replica, a client leaving mid-body) ran a few times only and C2 compiles it while the
+    # probes run, on the cores Apache needs. Measured here: after ~300 probes of /rl/8m.bin with the
+    # compilers quiet, 1.7-2.6 ms, the rest being Apache's. So: the wrk warm-up of small replies,
+    # then STREAM_WARMUP_GAP-spaced probes of /rl/8m.bin (each left after its first bytes; the
+    # proxies read the 8 MiB on for 1 s) in JIT_STEP steps, until the JIT settles. The first of
+    # those probes is reported as the cold figure.
     case $target in
       rollforward-*) run_wrk "$OUT/stream-warmup-$target.txt" -t 1 -c 4 -d "$WARMUP" "$(url_of "$target")/1k.bin" ;;
     esac
-    python3 "$BENCH_DIR/tools/first_bytes.py" "$port" /rl/48m.bin --repeat "$STREAM_WARMUP" --max-seconds 15 \
-      --gap "$STREAM_GAP" > "$OUT/ttfb-warmup-$target.json" 2>&1 || true
+    echo "python3 bench/tools/first_bytes.py $port /rl/8m.bin --repeat 100000 --for-seconds ${JIT_STEP%s} --gap $STREAM_WARMUP_GAP  # warm-up step" >> "$OUT/commands.txt"
+    stream_probe_step "$port" "$OUT/ttfb-cold-$target.json"
+    settle_jit "$target" stream_probe_step "$port" "$OUT/ttfb-warmup-$target.json"
     [ "$STREAM_GAP" = 0 ] || sleep "$STREAM_GAP"
     echo "python3 bench/tools/first_bytes.py $port /rl/48m.bin --repeat $STREAM_REPEAT --gap $STREAM_GAP" >> "$OUT/commands.txt"
     python3 "$BENCH_DIR/tools/first_bytes.py" "$port" /rl/48m.bin --repeat "$STREAM_REPEAT" --max-seconds 15 \
@@ -285,20 +295,29 @@ def load(name):
         return json.loads(open(os.path.join(out, name)).read().strip().splitlines()[-1])
     except (OSError, ValueError, IndexError):
         return None
+def lines(name):
+    try:
+        return [json.loads(l) for l in open(os.path.join(out, name)) if l.startswith("{")]
+    except (OSError, ValueError):
+        return []
 f = lambda v, d=1: "n/a" if v is None else f"{v:.{d}f}"
 direct = load("ttfb-apache-direct.json")
 direct_fb = direct and direct.get("first_byte_ms_median")
 print()
-print("| target | 48 MiB head ms | 48 MiB first byte ms | vs direct ms | SSE first event ms | SSE last event ms | events | errors |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|")
+print("| target | 48 MiB head ms | 48 MiB first byte ms | vs direct ms | SSE first event ms | SSE last event ms | events | errors | cold: first probe ms | warm-up probes |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for t in targets:
     a, e = load(f"ttfb-{t}.json"), load(f"sse-{t}.json")
     if not a:
-        print(f"| {t} | skipped | | | | | | |"); continue
+        print(f"| {t} | skipped | | | | | | | | |"); continue
+    cold = load(f"ttfb-cold-{t}.json")
+    cold_fb = cold and cold.get("runs") and cold["runs"][0].get("first_byte_ms")
+    probes = sum(x.get("requests", 0) for x in lines(f"ttfb-cold-{t}.json") + lines(f"ttfb-warmup-{t}.json"))
     fb = a.get("first_byte_ms_median")
     vs = "" if t == "apache-direct" or fb is None or direct_fb is None else f"+{fb - direct_fb:.1f}"
     print(f"| {t} | {f(a.get('head_ms_median'))} | {f(fb)} | {vs} | {f(e and e.get('first_event_ms_median'))} "
-          f"| {f(e and e.get('last_event_ms_median'))} | {f(e and e.get('events_median'), 0)} | {a['errors'] + (e['errors'] if e else 0)} |")
+          f"| {f(e and e.get('last_event_ms_median'))} | {f(e and e.get('events_median'), 0)} | {a['errors'] + (e['errors'] if e else 0)} "
+          f"| {f(cold_fb)} | {probes} |")
 print()
 print("| target | clients | whole and identical | complete | errors | killed at (s, mean fraction) | statuses | seconds | error samples |")
 print("|---|---:|---:|---:|---:|---|---|---:|---|")
@@ -312,6 +331,14 @@ for t in kill_targets:
           f"| {r['statuses']} | {r['seconds']} | {'; '.join(e[:100] for e in r.get('error_samples', [])[:2])} |")
 PY2
   echo
+}
+
+# stream_probe_step PORT OUTFILE: JIT_STEP of the first-byte probe's own load, a streaming
+# scenario's warm-up: fresh connections asking for /rl/8m.bin, STREAM_WARMUP_GAP apart, each left
+# after the first body bytes; one JSON line per step is appended to OUTFILE.
+stream_probe_step() {
+  python3 "$BENCH_DIR/tools/first_bytes.py" "$1" /rl/8m.bin --repeat 100000 --for-seconds "${JIT_STEP%s}" \
+    --gap "$STREAM_WARMUP_GAP" --max-seconds 15 >> "$2" 2>&1 || true
 }
 
 # ---------------------------------------------------------------- big replies under a heap bound

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Time to the first byte of a reply, and for an event stream the time of each event.
 
-usage: first_bytes.py PORT PATH [--repeat N] [--events] [--max-seconds S] [--gap S]
+usage: first_bytes.py PORT PATH [--repeat N] [--events] [--max-seconds S] [--gap S] [--for-seconds T]
 
 For each of N requests (a fresh connection each, one after the other) to 127.0.0.1:PORT: the time
 from sending the request to the end of the reply head ("head_ms") and to the first body byte
@@ -10,7 +10,8 @@ arrived, until the stream ends or S seconds pass. Without --events the connectio
 the first body bytes (a big download is not read to the end). Prints one JSON line with the
 medians over the N requests and the per-request figures. --gap S waits S seconds between
 requests: a proxy that finishes a request on its servers after the client left (Rollforward reads
-the rest of the reply) would otherwise serve the next probe while still reading the last one.
+the rest of the reply) would otherwise serve the next probe while still reading the last one. --for-seconds T stops
+after T seconds even if fewer than N requests were made (a warm-up load of a given length).
 """
 import argparse
 import json
@@ -82,9 +83,13 @@ def main():
     ap.add_argument("--events", action="store_true")
     ap.add_argument("--max-seconds", type=float, default=15)
     ap.add_argument("--gap", type=float, default=0)
+    ap.add_argument("--for-seconds", type=float, default=None)
     args = ap.parse_args()
     runs = []
+    stop_at = None if args.for_seconds is None else time.monotonic() + args.for_seconds
     for i in range(args.repeat):
+        if stop_at is not None and time.monotonic() >= stop_at:
+            break
         if i > 0 and args.gap > 0:
             time.sleep(args.gap)
         try:
