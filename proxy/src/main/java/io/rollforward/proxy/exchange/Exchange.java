@@ -144,7 +144,10 @@ public final class Exchange implements ReplyChoice.Actions {
         }
     }
 
-    /** The client connection closed. The replicas still finish the request (all replicas run every request). */
+    /**
+     * The client connection closed. The copy streaming to it is dropped; the copies sent still
+     * finish the request (see {@link ReplyChoice#clientGone()} for those not sent yet).
+     */
     public void clientGone() {
         clientGone = true;
         if (choice == null) {
@@ -469,7 +472,8 @@ public final class Exchange implements ReplyChoice.Actions {
         FailureCause killed = null;
         for (int i = 0; i < calls.length; i++) {
             if (!calls[i].wasSent() || choice.succeeded(i)) {
-                everyRunKilled &= !choice.succeeded(i);
+                // a copy held back because the client left was never tried: not "failed everywhere"
+                everyRunKilled &= !choice.succeeded(i) && choice.cause(i) != FailureCause.CLIENT_GONE;
                 continue;
             }
             FailureCause cause = choice.cause(i);

@@ -24,7 +24,9 @@ import java.util.Arrays;
  * STREAMING     source failed mid-body, no such backup              ABORTED       abort(no_backup | diverged)
  * SPLICING      target caught up, its prefix equals what was sent   STREAMING     spliceTo(target)
  * SPLICING      target's prefix differs, or it failed               SPLICING      the next candidate, else ABORTED
- * any           client gone                                         ABANDONED     - (the copies still run to the end)
+ * any           client gone                                         ABANDONED     - (the copies sent run to the end;
+ *                                                                                 pass-through: hold the backups back)
+ * ABANDONED     master failed (staggered or canary backups waiting)  ABANDONED     send waiting backups (or hold them back)
  * </pre>
  * Who gets a copy when: the master at {@link #start()}; backups at once, after the stagger
  * ({@link #staggerElapsed}), only when the master failed (pass-through), or only after the master
@@ -44,7 +46,7 @@ final class ReplyChoice {
         REPLIED,
         /** The client's connection was closed mid-body: no replica could continue it (uncovered). */
         ABORTED,
-        /** The client went away; the copies still run to the end (every replica runs every request). */
+        /** The client went away; the copies sent still run to the end (every replica runs every request). */
         ABANDONED
     }
 
@@ -64,7 +66,10 @@ final class ReplyChoice {
     interface Actions {
         void dispatch(int copy);
 
-        /** Never send {@code copy}: the guard holds it back ({@code cause} QUARANTINED) or it is not needed (null). */
+        /**
+         * Never send {@code copy}: the guard holds it back ({@code cause} QUARANTINED), the client
+         * left (CLIENT_GONE), or it is not needed (null).
+         */
         void holdBack(int copy, FailureCause cause, String detail);
 
         /** Write {@code copy}'s head to the client, and whatever it has of its body. */
@@ -220,10 +225,25 @@ final class ReplyChoice {
         }
     }
 
-    /** The client's connection closed. */
+    /**
+     * The client's connection closed. The copies sent run to their end; a backup that would only be
+     * sent to replace a failed master (pass-through) is not needed by anyone now and is held back.
+     * Staggered and canary-gated backups still go out when their turn comes (every replica runs
+     * every request).
+     */
     void clientGone() {
-        if (phase != Phase.REPLIED) {
-            phase = Phase.ABANDONED;
+        if (phase == Phase.REPLIED) {
+            return;
+        }
+        phase = Phase.ABANDONED;
+        if (dispatch == Dispatch.PASS_THROUGH) {
+            for (int i = 1; i < copies.length; i++) {
+                if (copies[i] == Copy.WAITING) {
+                    copies[i] = Copy.FAILED;
+                    causes[i] = FailureCause.CLIENT_GONE;
+                    actions.holdBack(i, FailureCause.CLIENT_GONE, "not sent: the client left (mirror: false)");
+                }
+            }
         }
     }
 
@@ -272,6 +292,12 @@ final class ReplyChoice {
             case SPLICING -> {
                 if (copy == target) {
                     findSpliceTarget();
+                }
+            }
+            case ABANDONED -> {
+                if (copy == 0 && !rolledForward) {
+                    rolledForward = true; // nothing goes to the client, but the backups' turn came
+                    releaseWaiting(cause);
                 }
             }
             default -> {

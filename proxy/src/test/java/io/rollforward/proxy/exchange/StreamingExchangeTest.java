@@ -235,6 +235,39 @@ class StreamingExchangeTest {
     }
 
     @Test
+    void aClientLeavingAPassThroughRequestEndsItsExchangeAndNobodyReRunsIt() throws Exception {
+        proxy(c -> c.withMirror(false).withPerRequestTimeout(Duration.ofMillis(300)));
+        int port = proxy.proxy().frontAddress().getPort();
+        // before the head: the master never answers, and each client gives up before it times out
+        for (int i = 1; i <= 3; i++) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                s.getOutputStream().write("GET /hang HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                long seen = i;
+                await().atMost(Duration.ofSeconds(5)).until(() -> count(master.journal, "/hang") == seen);
+            }
+        }
+        // mid-body: the first bytes of a slow download, then the client leaves
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.getOutputStream().write(("GET /file/" + (4 << 20) + "/65536/20 HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertThat(s.getInputStream().readNBytes(4096)).hasSize(4096);
+        }
+        // every exchange ends (none waits forever for a backup that is never sent), and the backup,
+        // which a pass-through request reaches only to replace a failed master, never saw them
+        await().atMost(Duration.ofSeconds(10)).until(() -> proxy.proxy().inflight().size() == 0);
+        assertThat(backup.journal).isEmpty();
+        // the guard did not take the abandoned /hang for a request that fails everywhere: the next
+        // one is no canary, the backup gets it when the master times out
+        assertThat(proxy.get("/hang").statusCode()).isEqualTo(504);
+        assertThat(count(backup.journal, "/hang")).isEqualTo(1);
+        assertThat(quarantined.get()).isZero();
+    }
+
+    private static long count(List<String> journal, String path) {
+        return journal.stream().filter(line -> line.contains(path)).count();
+    }
+
+    @Test
     void theFiveRequestAttackRepeatedTwentyTimesLeavesNormalRequestsAnswered() throws Exception {
         proxy(c -> c.withPerRequestTimeout(Duration.ofMillis(300)));
         int normal = 0;
