@@ -251,12 +251,14 @@ run_streaming() {
     # probes run, on the cores Apache needs. Measured here: after ~300 probes of /rl/8m.bin with the
     # compilers quiet, 1.7-2.6 ms, the rest being Apache's. So: the wrk warm-up of small replies,
     # then STREAM_WARMUP_GAP-spaced probes of /rl/8m.bin (each left after its first bytes; the
-    # proxies read the 8 MiB on for 1 s) in JIT_STEP steps, until the JIT settles. The first of
-    # those probes is reported as the cold figure.
+    # proxies read the 8 MiB on for 1 s) and of short event streams (a CGI's chunked reply: the
+    # SSE probe's path) in JIT_STEP steps, until the JIT settles. The first 8 MiB probe is
+    # reported as the cold figure.
     case $target in
       rollforward-*) run_wrk "$OUT/stream-warmup-$target.txt" -t 1 -c 4 -d "$WARMUP" "$(url_of "$target")/1k.bin" ;;
     esac
-    echo "python3 bench/tools/first_bytes.py $port /rl/8m.bin --repeat 100000 --for-seconds ${JIT_STEP%s} --gap $STREAM_WARMUP_GAP  # warm-up step" >> "$OUT/commands.txt"
+    echo "python3 bench/tools/first_bytes.py $port /rl/8m.bin --repeat 100000 --for-seconds $(( ${JIT_STEP%s} / 2 )) --gap $STREAM_WARMUP_GAP  # warm-up step, then:" >> "$OUT/commands.txt"
+    echo "python3 bench/tools/first_bytes.py $port '/cgi-bin/sse?n=2&ms=0' --events --repeat 100000 --for-seconds $(( ${JIT_STEP%s} / 2 )) --gap $STREAM_WARMUP_GAP  # warm-up step" >> "$OUT/commands.txt"
     stream_probe_step "$port" "$OUT/ttfb-cold-$target.json"
     settle_jit "$target" stream_probe_step "$port" "$OUT/ttfb-warmup-$target.json"
     [ "$STREAM_GAP" = 0 ] || sleep "$STREAM_GAP"
@@ -312,7 +314,8 @@ for t in targets:
         print(f"| {t} | skipped | | | | | | | | |"); continue
     cold = load(f"ttfb-cold-{t}.json")
     cold_fb = cold and cold.get("runs") and cold["runs"][0].get("first_byte_ms")
-    probes = sum(x.get("requests", 0) for x in lines(f"ttfb-cold-{t}.json") + lines(f"ttfb-warmup-{t}.json"))
+    probes = sum(x.get("requests", 0) for n in (f"cold-{t}", f"cold-{t}-sse", f"warmup-{t}", f"warmup-{t}-sse")
+                 for x in lines(f"ttfb-{n}.json"))
     fb = a.get("first_byte_ms_median")
     vs = "" if t == "apache-direct" or fb is None or direct_fb is None else f"+{fb - direct_fb:.1f}"
     print(f"| {t} | {f(a.get('head_ms_median'))} | {f(fb)} | {vs} | {f(e and e.get('first_event_ms_median'))} "
@@ -333,12 +336,17 @@ PY2
   echo
 }
 
-# stream_probe_step PORT OUTFILE: JIT_STEP of the first-byte probe's own load, a streaming
+# stream_probe_step PORT OUTFILE: JIT_STEP of the first-byte probes' own load, a streaming
 # scenario's warm-up: fresh connections asking for /rl/8m.bin, STREAM_WARMUP_GAP apart, each left
-# after the first body bytes; one JSON line per step is appended to OUTFILE.
+# after the first body bytes, for half the step; short event streams (/cgi-bin/sse?n=2&ms=0: a
+# CGI's chunked reply, read to its end) for the other half. One JSON line per step is appended to
+# OUTFILE and to OUTFILE's -sse.json sibling.
 stream_probe_step() {
-  python3 "$BENCH_DIR/tools/first_bytes.py" "$1" /rl/8m.bin --repeat 100000 --for-seconds "${JIT_STEP%s}" \
+  local half=$(( ${JIT_STEP%s} / 2 ))
+  python3 "$BENCH_DIR/tools/first_bytes.py" "$1" /rl/8m.bin --repeat 100000 --for-seconds "$half" \
     --gap "$STREAM_WARMUP_GAP" --max-seconds 15 >> "$2" 2>&1 || true
+  python3 "$BENCH_DIR/tools/first_bytes.py" "$1" '/cgi-bin/sse?n=2&ms=0' --events --repeat 100000 \
+    --for-seconds "$half" --gap "$STREAM_WARMUP_GAP" --max-seconds 15 >> "${2%.json}-sse.json" 2>&1 || true
 }
 
 # ---------------------------------------------------------------- big replies under a heap bound
