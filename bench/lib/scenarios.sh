@@ -250,9 +250,8 @@ run_streaming() {
     # each replica, a client leaving mid-body) ran a few times only and C2 compiles it while the
     # probes run, on the cores Apache needs. Measured here: after ~300 probes of /rl/8m.bin with the
     # compilers quiet, 1.7-2.6 ms, the rest being Apache's. So: the wrk warm-up of small replies,
-    # then STREAM_WARMUP_GAP-spaced probes of /rl/8m.bin (each left after its first bytes; the
-    # proxies read the 8 MiB on for 1 s) and of short event streams (a CGI's chunked reply: the
-    # SSE probe's path) in JIT_STEP steps, until the JIT settles. The first 8 MiB probe is
+    # then STREAM_WARMUP_GAP-spaced probes of /rl/8m.bin (each left after its first bytes) and of
+    # short event streams (a CGI's chunked reply: the SSE probe's path) in JIT_STEP steps, until the JIT settles. The first 8 MiB probe is
     # reported as the cold figure.
     case $target in
       rollforward-*) run_wrk "$OUT/stream-warmup-$target.txt" -t 1 -c 4 -d "$WARMUP" "$(url_of "$target")/1k.bin" ;;

@@ -9,8 +9,8 @@ from sending the request to the end of the reply head ("head_ms") and to the fir
 arrived, until the stream ends or S seconds pass. Without --events the connection is closed after
 the first body bytes (a big download is not read to the end). Prints one JSON line with the
 medians over the N requests and the per-request figures. --gap S waits S seconds between
-requests: a proxy that finishes a request on its servers after the client left (Rollforward reads
-the rest of the reply) would otherwise serve the next probe while still reading the last one. --for-seconds T stops
+requests: a proxy that finishes a request on its servers after the client left (reading the rest
+of the reply) would otherwise serve the next probe while still reading the last one. --for-seconds T stops
 after T seconds even if fewer than N requests were made (a warm-up load of a given length).
 """
 import argparse

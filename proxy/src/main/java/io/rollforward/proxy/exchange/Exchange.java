@@ -34,6 +34,8 @@ public final class Exchange implements ReplyChoice.Actions {
     private final Channel client;
     private final FullHttpRequest request;
     private final boolean headRequest;
+    /** GET, HEAD, OPTIONS or TRACE (RFC 9110 §9.2.1): a copy nobody will read can be dropped. */
+    private final boolean safeMethod;
     private final ExchangeSettings settings;
     private final ExchangeServices services;
     private final ClientReply front;
@@ -41,7 +43,6 @@ public final class Exchange implements ReplyChoice.Actions {
     private final ReplyWriter writer;
     private final StepKeeper steps;
     private final WriteOrder.Admission admission;
-    /** The first bytes sent to the client, when the divergence rules compare bytes; else null. */
     private final long startedAt = System.nanoTime();
 
     private ReplyChoice choice;
@@ -79,6 +80,7 @@ public final class Exchange implements ReplyChoice.Actions {
         this.client = client;
         this.request = request;
         this.headRequest = HttpMethod.HEAD.equals(request.method());
+        this.safeMethod = isSafe(request.method());
         this.settings = settings;
         this.services = services;
         this.front = front;
@@ -145,21 +147,34 @@ public final class Exchange implements ReplyChoice.Actions {
     }
 
     /**
-     * The client connection closed. The copy streaming to it is dropped; the copies sent still
-     * finish the request (see {@link ReplyChoice#clientGone()} for those not sent yet).
+     * The client connection closed. For a safe method every copy still running is dropped (its
+     * connection closed) and none is sent any more: nobody will read them, and reading a left
+     * download to its end would cost the origins the whole transfer. For any other method only the
+     * copy streaming to the client is dropped; the copies sent still finish the request, so every
+     * replica that got a write completes it (see {@link ReplyChoice#clientGone(boolean)}).
      */
     public void clientGone() {
         clientGone = true;
         if (choice == null) {
             return;
         }
-        choice.clientGone();
+        // a reply already complete leaves its other copies to finish and be compared, as usual
+        boolean dropAll = safeMethod && choice.phase() != Phase.REPLIED;
+        choice.clientGone(!safeMethod);
         writer.discard();
         int source = choice.source();
-        if (source >= 0 && !calls[source].terminal() && calls[source].role() == ReplicaCall.Role.SOURCE) {
-            calls[source].abandon();
+        for (int i = 0; i < calls.length; i++) {
+            ReplicaCall c = calls[i];
+            if (!c.terminal() && (dropAll || (i == source && c.role() == ReplicaCall.Role.SOURCE))) {
+                c.abandon();
+            }
         }
         afterEvent();
+    }
+
+    private static boolean isSafe(HttpMethod method) {
+        return HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.OPTIONS.equals(method)
+                || HttpMethod.TRACE.equals(method);
     }
 
     /**

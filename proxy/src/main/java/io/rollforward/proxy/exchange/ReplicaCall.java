@@ -564,7 +564,7 @@ final class ReplicaCall implements ResponseSink {
         }
     }
 
-    /** The client went away while this copy streamed to it: stop reading it. */
+    /** The client went away and nobody will read this copy: stop reading it, close its connection. */
     void abandon() {
         if (!terminal()) {
             fail(FailureCause.CLIENT_GONE, "client closed");

@@ -24,8 +24,10 @@ import java.util.Arrays;
  * STREAMING     source failed mid-body, no such backup              ABORTED       abort(no_backup | diverged)
  * SPLICING      target caught up, its prefix equals what was sent   STREAMING     spliceTo(target)
  * SPLICING      target's prefix differs, or it failed               SPLICING      the next candidate, else ABORTED
- * any           client gone                                         ABANDONED     - (the copies sent run to the end;
+ * any           client gone, a write (copies still run)              ABANDONED     - (the copies sent run to the end;
  *                                                                                 pass-through: hold the backups back)
+ * any           client gone, a safe method                          ABANDONED     hold back every copy not sent (the
+ *                                                                                 shell drops those running)
  * ABANDONED     master failed (staggered or canary backups waiting)  ABANDONED     send waiting backups (or hold them back)
  * </pre>
  * Who gets a copy when: the master at {@link #start()}; backups at once, after the stagger
@@ -46,7 +48,7 @@ final class ReplyChoice {
         REPLIED,
         /** The client's connection was closed mid-body: no replica could continue it (uncovered). */
         ABORTED,
-        /** The client went away; the copies sent still run to the end (every replica runs every request). */
+        /** The client went away; a write's copies sent still run to the end, a safe method's are dropped. */
         ABANDONED
     }
 
@@ -226,23 +228,25 @@ final class ReplyChoice {
     }
 
     /**
-     * The client's connection closed. The copies sent run to their end; a backup that would only be
-     * sent to replace a failed master (pass-through) is not needed by anyone now and is held back.
-     * Staggered and canary-gated backups still go out when their turn comes (every replica runs
-     * every request).
+     * The client's connection closed. {@code copiesStillRun}: the request's copies run on without
+     * the client (a write: every replica that is to get it runs it). Then a backup that would only
+     * be sent to replace a failed master (pass-through) is held back, as nobody would get its
+     * reply, and staggered or canary-gated backups still go out in their turn. Otherwise (a safe
+     * method, whose copies the shell drops) no copy still waiting is sent.
      */
-    void clientGone() {
+    void clientGone(boolean copiesStillRun) {
         if (phase == Phase.REPLIED) {
             return;
         }
         phase = Phase.ABANDONED;
-        if (dispatch == Dispatch.PASS_THROUGH) {
-            for (int i = 1; i < copies.length; i++) {
-                if (copies[i] == Copy.WAITING) {
-                    copies[i] = Copy.FAILED;
-                    causes[i] = FailureCause.CLIENT_GONE;
-                    actions.holdBack(i, FailureCause.CLIENT_GONE, "not sent: the client left (mirror: false)");
-                }
+        if (copiesStillRun && dispatch != Dispatch.PASS_THROUGH) {
+            return;
+        }
+        for (int i = 1; i < copies.length; i++) {
+            if (copies[i] == Copy.WAITING) {
+                copies[i] = Copy.FAILED;
+                causes[i] = FailureCause.CLIENT_GONE;
+                actions.holdBack(i, FailureCause.CLIENT_GONE, "not sent: the client left");
             }
         }
     }

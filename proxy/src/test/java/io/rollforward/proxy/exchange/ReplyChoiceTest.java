@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code start}, {@code stagger N} (copy N's stagger delay is over), {@code head N SHAPE}
  * (good head; SHAPE stands for status + framing), {@code bad N} (a head whose status is in
  * fail-on-status), {@code complete N}, {@code fail N CAUSE}, {@code caught N equal|differ},
- * {@code gone} (client closed), {@code expect PHASE}, {@code did ACTIONS} (the actions since the
+ * {@code gone} (client closed, a write: its copies still run), {@code gone-safe} (client closed,
+ * a safe method: its copies are dropped), {@code expect PHASE}, {@code did ACTIONS} (the actions since the
  * last {@code did}, comma-separated, e.g. {@code send0,head0}).
  */
 class ReplyChoiceTest {
@@ -104,6 +105,13 @@ class ReplyChoiceTest {
                         "start; gone; head 0 A; complete 0; did send0,send1; head 1 A; complete 1; all ended"),
                 new Scenario("canary: client gone mid-body, the canary is dropped: the backups run it", 2, Dispatch.CANARY, true,
                         "start; head 0 A; gone; fail 0 client_gone; did send0,head0,send1; head 1 A; complete 1; all ended"),
+                new Scenario("safe method: client gone before the stagger: the backup is not sent", 2, Dispatch.STAGGERED, true,
+                        "start; gone-safe; did send0,hold1-client_gone; expect ABANDONED; fail 0 client_gone; did -; all ended"),
+                new Scenario("safe method: client gone waiting for the canary: the backups are not sent", 2, Dispatch.CANARY, true,
+                        "start; gone-safe; did send0,hold1-client_gone; fail 0 client_gone; did -; all ended"),
+                two("safe method: client gone mid-body: nothing more is decided as the copies are dropped",
+                        "start; head 0 A; head 1 A; gone-safe; did send0,send1,head0; fail 0 client_gone; fail 1 client_gone;"
+                                + " did -; expect ABANDONED; all ended"),
                 new Scenario("canary survives: the backups run it after the master's reply", 2, Dispatch.CANARY, true,
                         "start; did send0; head 0 A; did head0; complete 0; did send1; expect REPLIED"),
                 new Scenario("canary fails the same way: backups held back, 502/504", 2, Dispatch.CANARY, true,
@@ -172,7 +180,8 @@ class ReplyChoiceTest {
                 case "complete" -> choice.complete(Integer.parseInt(w[1]));
                 case "fail" -> choice.failed(Integer.parseInt(w[1]), cause(w[2]));
                 case "caught" -> choice.caughtUp(Integer.parseInt(w[1]), w[2].equals("equal"));
-                case "gone" -> choice.clientGone();
+                case "gone" -> choice.clientGone(true);
+                case "gone-safe" -> choice.clientGone(false);
                 case "expect" -> assertThat(choice.phase()).as("%s: phase after '%s'", s.name(), raw)
                         .isEqualTo(ReplyChoice.Phase.valueOf(w[1]));
                 case "did" -> {

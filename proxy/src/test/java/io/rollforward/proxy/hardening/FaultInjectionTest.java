@@ -231,14 +231,34 @@ class FaultInjectionTest {
     void clientDisconnectingMidRequestLeavesNoReplicaConnectionBehind() throws Exception {
         TinyOrigin master = origin("master", TinyOrigin.Mode.WAIT);
         TinyOrigin backup = origin("backup", TinyOrigin.Mode.WAIT);
-        proxy(c -> c.withPerRequestTimeout(Duration.ofMillis(1000)), master.port(), backup.port());
+        proxy(c -> c.withPerRequestTimeout(Duration.ofSeconds(30)), master.port(), backup.port());
         try (RawClient c = new RawClient(proxy.proxy().frontAddress())) {
             c.send("GET /gone HTTP/1.1\r\nHost: x\r\n\r\n");
             await().atMost(Duration.ofSeconds(10)).until(() -> master.journal.contains("GOT GET /gone")
                     && backup.journal.contains("GOT GET /gone"));
             assertThat(proxy.proxy().inflight().size()).isEqualTo(1);
         }
-        // the replicas still run the request to its end (timeout here), then every connection is closed
+        // a GET nobody will read: both copies are dropped at once, long before the 30 s timeout
+        await().atMost(Duration.ofSeconds(10)).until(() -> proxy.proxy().inflight().size() == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> master.openConnections.get() == 0
+                && backup.openConnections.get() == 0);
+        assertThat(outcomes).containsExactly(Outcome.FAILED);
+    }
+
+    @Test
+    void clientDisconnectingMidWriteLeavesTheReplicasToFinishIt() throws Exception {
+        TinyOrigin master = origin("master", TinyOrigin.Mode.WAIT);
+        TinyOrigin backup = origin("backup", TinyOrigin.Mode.WAIT);
+        proxy(c -> c.withPerRequestTimeout(Duration.ofMillis(2500)), master.port(), backup.port());
+        try (RawClient c = new RawClient(proxy.proxy().frontAddress())) {
+            c.send("POST /gone HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nok");
+            await().atMost(Duration.ofSeconds(10)).until(() -> master.journal.contains("GOT POST /gone")
+                    && backup.journal.contains("GOT POST /gone"));
+        }
+        // a write: every replica that got it runs it to its end (here: its timeout), client or not
+        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(2)).until(
+                () -> proxy.proxy().inflight().size() == 1 && master.openConnections.get() == 1
+                        && backup.openConnections.get() == 1);
         await().atMost(Duration.ofSeconds(10)).until(() -> proxy.proxy().inflight().size() == 0);
         await().atMost(Duration.ofSeconds(10)).until(() -> master.openConnections.get() == 0
                 && backup.openConnections.get() == 0);
