@@ -299,9 +299,8 @@ final class ReplyChoice {
                 }
             }
             case ABANDONED -> {
-                if (copy == 0 && !rolledForward) {
-                    rolledForward = true; // nothing goes to the client, but the backups' turn came
-                    releaseWaiting(cause);
+                if (copy == 0) {
+                    releaseWaiting(cause); // nothing goes to the client, but the backups' turn came
                 }
             }
             default -> {
