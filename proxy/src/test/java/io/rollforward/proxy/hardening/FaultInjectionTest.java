@@ -232,16 +232,9 @@ class FaultInjectionTest {
         TinyOrigin master = origin("master", TinyOrigin.Mode.WAIT);
         TinyOrigin backup = origin("backup", TinyOrigin.Mode.WAIT);
         proxy(c -> c.withPerRequestTimeout(Duration.ofSeconds(30)), master.port(), backup.port());
-        try (RawClient c = new RawClient(proxy.proxy().frontAddress())) {
-            c.send("GET /gone HTTP/1.1\r\nHost: x\r\n\r\n");
-            await().atMost(Duration.ofSeconds(10)).until(() -> master.journal.contains("GOT GET /gone")
-                    && backup.journal.contains("GOT GET /gone"));
-            assertThat(proxy.proxy().inflight().size()).isEqualTo(1);
-        }
+        leaveOnceBothGot("GET /gone HTTP/1.1\r\nHost: x\r\n\r\n", "GOT GET /gone", master, backup);
         // a GET nobody will read: both copies are dropped at once, long before the 30 s timeout
-        await().atMost(Duration.ofSeconds(10)).until(() -> proxy.proxy().inflight().size() == 0);
-        await().atMost(Duration.ofSeconds(10)).until(() -> master.openConnections.get() == 0
-                && backup.openConnections.get() == 0);
+        awaitNothingLeft(master, backup);
         assertThat(outcomes).containsExactly(Outcome.FAILED);
     }
 
@@ -250,19 +243,30 @@ class FaultInjectionTest {
         TinyOrigin master = origin("master", TinyOrigin.Mode.WAIT);
         TinyOrigin backup = origin("backup", TinyOrigin.Mode.WAIT);
         proxy(c -> c.withPerRequestTimeout(Duration.ofMillis(2500)), master.port(), backup.port());
-        try (RawClient c = new RawClient(proxy.proxy().frontAddress())) {
-            c.send("POST /gone HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nok");
-            await().atMost(Duration.ofSeconds(10)).until(() -> master.journal.contains("GOT POST /gone")
-                    && backup.journal.contains("GOT POST /gone"));
-        }
+        leaveOnceBothGot("POST /gone HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nok", "GOT POST /gone",
+                master, backup);
         // a write: every replica that got it runs it to its end (here: its timeout), client or not
         await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(2)).until(
                 () -> proxy.proxy().inflight().size() == 1 && master.openConnections.get() == 1
                         && backup.openConnections.get() == 1);
+        awaitNothingLeft(master, backup);
+        assertThat(outcomes).containsExactly(Outcome.FAILED);
+    }
+
+    /** Sends {@code request}, waits until both origins logged {@code got}, then closes the client. */
+    private void leaveOnceBothGot(String request, String got, TinyOrigin master, TinyOrigin backup) throws Exception {
+        try (RawClient c = new RawClient(proxy.proxy().frontAddress())) {
+            c.send(request);
+            await().atMost(Duration.ofSeconds(10)).until(() -> master.journal.contains(got) && backup.journal.contains(got));
+            assertThat(proxy.proxy().inflight().size()).isEqualTo(1);
+        }
+    }
+
+    /** The exchange ended and no connection to either origin is left open. */
+    private void awaitNothingLeft(TinyOrigin master, TinyOrigin backup) {
         await().atMost(Duration.ofSeconds(10)).until(() -> proxy.proxy().inflight().size() == 0);
         await().atMost(Duration.ofSeconds(10)).until(() -> master.openConnections.get() == 0
                 && backup.openConnections.get() == 0);
-        assertThat(outcomes).containsExactly(Outcome.FAILED);
     }
 
     private static Limits withResponseBuffer(Limits l, long bytes) {
